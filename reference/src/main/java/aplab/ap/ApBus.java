@@ -1,0 +1,405 @@
+package aplab.ap;
+
+import aplab.kernel.Errno;
+import aplab.kernel.KernelException;
+import aplab.kernel.KernelVersion;
+import aplab.kernel.Kstrtox;
+import aplab.lockdep.LockDep;
+import aplab.lockdep.TrackedLock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The AP bus (drivers/s390/crypto/ap_bus.c): the host's AP configuration (QCI), the card and
+ * queue devices it implies, {@code apmask}/{@code aqmask} ownership between the default drivers and
+ * vfio_ap, driver binding, and the bus scan that delivers a configuration change to the drivers.
+ *
+ * <p>Locks: {@code ap_perms_mutex} guards the masks; {@code ap_scan_bus_mutex} serialises scans;
+ * each queue's device lock is held around its probe and remove.
+ */
+public final class ApBus {
+    private final LockDep lockdep;
+    private final KernelVersion version;
+    private final TrackedLock permsMutex;
+    private final TrackedLock scanMutex;
+    private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
+    private final NavigableMap<Integer, ApCard> cards = new ConcurrentSkipListMap<>();
+    private final NavigableMap<Apqn, ApQueue> queues = new ConcurrentSkipListMap<>();
+    /** ap_perms.apm / ap_perms.aqm: all ones at boot (every queue reserved for the default drivers). */
+    private final ApMask apmask = ApMask.allOnes();
+    private final ApMask aqmask = ApMask.allOnes();
+    private volatile ApConfigInfo qci = ApConfigInfo.empty();
+    private volatile CardType newCardType = CardType.DEFAULT;
+
+    public ApBus(LockDep lockdep, KernelVersion version) {
+        this.lockdep = lockdep;
+        this.version = version;
+        this.permsMutex = lockdep.newLock("ap_perms_mutex");
+        this.scanMutex = lockdep.newLock("ap_scan_bus_mutex");
+    }
+
+    /** ap_driver_register */
+    public void register(ApDriver driver) {
+        drivers.add(driver);
+    }
+
+    public List<ApDriver> drivers() {
+        return List.copyOf(drivers);
+    }
+
+    public ApDriver driver(String name) {
+        for (ApDriver d : drivers) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** ap_perms_mutex (ap_attr_mutex since 6.19). */
+    public TrackedLock permsMutex() {
+        return permsMutex;
+    }
+
+    public KernelVersion version() {
+        return version;
+    }
+
+    public ApConfigInfo qci() {
+        return qci;
+    }
+
+    public NavigableMap<Integer, ApCard> cards() {
+        return java.util.Collections.unmodifiableNavigableMap(cards);
+    }
+
+    public NavigableMap<Apqn, ApQueue> queues() {
+        return java.util.Collections.unmodifiableNavigableMap(queues);
+    }
+
+    public ApQueue queue(Apqn apqn) {
+        return queues.get(apqn);
+    }
+
+    /** A copy of apmask, read under ap_perms_mutex. */
+    public ApMask apmask() {
+        permsMutex.lock();
+        try {
+            return apmask.copy();
+        } finally {
+            permsMutex.unlock();
+        }
+    }
+
+    public ApMask aqmask() {
+        permsMutex.lock();
+        try {
+            return aqmask.copy();
+        } finally {
+            permsMutex.unlock();
+        }
+    }
+
+    /**
+     * ap_apqn_in_matrix_owned_by_def_drv: whether any APQN of apm x aqm is reserved for the default
+     * drivers. The caller holds ap_perms_mutex.
+     */
+    public boolean apqnInMatrixOwnedByDefDrv(ApMask apm, ApMask aqm) {
+        permsMutex.assertHeld();
+        return apm.intersects(apmask) && aqm.intersects(aqmask);
+    }
+
+    /** ap_owned_by_def_drv for one APQN, taking ap_perms_mutex. */
+    public boolean ownedByDefDrv(Apqn apqn) {
+        permsMutex.lock();
+        try {
+            return apmask.test(apqn.apid()) && aqmask.test(apqn.apqi());
+        } finally {
+            permsMutex.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ apmask / aqmask stores
+
+    /** apmask_store */
+    public void apmaskStore(String buf) {
+        maskStore(buf, true);
+    }
+
+    /** aqmask_store */
+    public void aqmaskStore(String buf) {
+        maskStore(buf, false);
+    }
+
+    private void maskStore(String buf, boolean adapters) {
+        boolean changed;
+        ApMask committed;
+        try (var op = lockdep.operation(adapters ? "apmask_store" : "aqmask_store")) {
+            permsMutex.lock();
+            try {
+                ApMask current = adapters ? apmask : aqmask;
+                ApMask next = ApMask.parseBitmapStr(buf, current);
+                changed = !next.equals(current);
+                if (changed) {
+                    // apmask_commit / aqmask_commit: newly reserved ids need every driver's consent
+                    ApMask reserved = next.andNot(current);
+                    if (!reserved.isEmpty() && version.dynamic()) {
+                        for (ApDriver d : drivers) {
+                            Errno rc = adapters ? d.inUse(reserved, aqmask.copy()) : d.inUse(apmask.copy(), reserved);
+                            if (rc != null) {
+                                // __verify_card_reservations / __verify_queue_reservations
+                                throw new KernelException(Errno.EBUSY);
+                            }
+                        }
+                    }
+                    current.assign(next);
+                }
+                committed = next;
+            } finally {
+                permsMutex.unlock();
+            }
+            if (changed) {
+                reviseBindings();
+            }
+        }
+        assert committed != null;
+    }
+
+    /**
+     * ap_bus_revise_bindings / __ap_revise_reserved: every bound queue whose owner disagrees with
+     * the masks is re-probed (released from its driver, then probed by the matching one). Queues
+     * bound to no driver are left alone: the kernel reads the driver's flags through a NULL driver
+     * pointer there, which the model does not imitate.
+     */
+    public void reviseBindings() {
+        for (ApQueue q : new ArrayList<>(queues.values())) {
+            ApDriver drv = q.driver();
+            if (drv == null) {
+                continue;
+            }
+            boolean devres = ownedByDefDrv(q.apqn());
+            if (devres != drv.isDefault()) {
+                deviceReprobe(q);
+            }
+        }
+    }
+
+    /** device_reprobe: release the driver, then probe again with every driver. */
+    private void deviceReprobe(ApQueue q) {
+        q.deviceLock().lock();
+        try {
+            if (q.driver() != null && queues.get(q.apqn()) == q) {
+                releaseDriver(q);
+            }
+        } finally {
+            q.deviceLock().unlock();
+        }
+        attach(q);
+    }
+
+    /** bus_probe_device / device_attach: the first matching driver whose probe accepts it. */
+    private void attach(ApQueue q) {
+        q.deviceLock().lock();
+        try {
+            if (q.driver() != null || queues.get(q.apqn()) != q) {
+                return;
+            }
+            for (ApDriver d : drivers) {
+                if (d.matches(q) && probeAllowed(q, d)) {
+                    probe(q, d);
+                    return;
+                }
+            }
+        } finally {
+            q.deviceLock().unlock();
+        }
+    }
+
+    /** ap_device_probe's ownership test: default drivers get reserved queues, others the rest. */
+    private boolean probeAllowed(ApQueue q, ApDriver d) {
+        return ownedByDefDrv(q.apqn()) == d.isDefault();
+    }
+
+    private void probe(ApQueue q, ApDriver d) {
+        q.setDriver(d);
+        d.probe(q);
+    }
+
+    /** device_release_driver: the driver's remove, then the queue is unbound. */
+    private void releaseDriver(ApQueue q) {
+        ApDriver d = q.driver();
+        d.remove(q);
+        q.setDriver(null);
+        q.setDrvdata(null);
+    }
+
+    // ------------------------------------------------------------------ driver bind / unbind
+
+    /**
+     * {@code echo XX.YYYY > /sys/bus/ap/drivers/DRIVER/bind} (drivers/base/bus.c bind_store):
+     * ENODEV for no such device or a driver that does not match it (including ap_device_probe's
+     * ownership refusal), EBUSY if the queue is bound already.
+     */
+    public void bind(String driverName, String buf) {
+        ApDriver d = driver(driverName);
+        ApQueue q = findDevice(buf);
+        try (var op = lockdep.operation("bind_store")) {
+            if (d == null || q == null || !d.matches(q)) {
+                throw new KernelException(Errno.ENODEV);
+            }
+            q.deviceLock().lock();
+            try {
+                if (q.driver() != null) {
+                    throw new KernelException(Errno.EBUSY);
+                }
+                if (!probeAllowed(q, d)) {
+                    throw new KernelException(Errno.ENODEV);
+                }
+                probe(q, d);
+            } finally {
+                q.deviceLock().unlock();
+            }
+        }
+    }
+
+    /** {@code echo XX.YYYY > /sys/bus/ap/drivers/DRIVER/unbind}: ENODEV unless bound to DRIVER. */
+    public void unbind(String driverName, String buf) {
+        ApDriver d = driver(driverName);
+        ApQueue q = findDevice(buf);
+        try (var op = lockdep.operation("unbind_store")) {
+            if (d == null || q == null) {
+                throw new KernelException(Errno.ENODEV);
+            }
+            q.deviceLock().lock();
+            try {
+                if (q.driver() != d) {
+                    throw new KernelException(Errno.ENODEV);
+                }
+                releaseDriver(q);
+            } finally {
+                q.deviceLock().unlock();
+            }
+        }
+    }
+
+    /** bus_find_device_by_name with sysfs_streq: one trailing newline is ignored. */
+    private ApQueue findDevice(String buf) {
+        String name = Kstrtox.cstr(buf);
+        if (name.endsWith("\n")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        Apqn apqn = Apqn.parse(name);
+        return apqn == null ? null : queues.get(apqn);
+    }
+
+    // ------------------------------------------------------------------ configuration and scan
+
+    /** The card type given to cards the next scan creates ({@code aplab host --type}). */
+    public void setNewCardType(CardType type) {
+        this.newCardType = type;
+    }
+
+    /**
+     * A new QCI result followed by a bus scan (ap_scan_bus): if the configuration changed, every
+     * driver's on_config_changed; then cards and queues that left are removed and new ones created
+     * (adapter by adapter, as ap_scan_adapter goes); then on_scan_complete.
+     */
+    public void scan(ApConfigInfo next) {
+        try (var op = lockdep.operation("ap_scan_bus")) {
+            scanMutex.lock();
+            try {
+                ApConfigInfo prev = qci;
+                boolean changed = !sameConfig(prev, next);
+                qci = next;
+                if (changed && version.dynamic()) {
+                    for (ApDriver d : drivers) {
+                        d.onConfigChanged(next, prev);
+                    }
+                }
+                int maxAp = next.busMaxAdapterId();
+                int maxDom = next.busMaxDomainId();
+                for (int apid = 0; apid < ApMask.BITS; apid++) {
+                    scanAdapter(apid, next, maxAp, maxDom);
+                }
+                if (changed && version.dynamic()) {
+                    for (ApDriver d : drivers) {
+                        d.onScanComplete(next, prev);
+                    }
+                }
+            } finally {
+                scanMutex.unlock();
+            }
+        }
+    }
+
+    private static boolean sameConfig(ApConfigInfo a, ApConfigInfo b) {
+        return a.apm().equals(b.apm()) && a.aqm().equals(b.aqm()) && a.adm().equals(b.adm())
+                && a.apxa() == b.apxa() && a.na() == b.na() && a.nd() == b.nd();
+    }
+
+    /** ap_scan_adapter: remove the card and its queues, or create what is missing. */
+    private void scanAdapter(int apid, ApConfigInfo cfg, int maxAp, int maxDom) {
+        ApCard card = cards.get(apid);
+        boolean inConfig = apid <= maxAp && cfg.hasAdapter(apid);
+        if (!inConfig) {
+            if (card != null) {
+                for (ApQueue q : new ArrayList<>(queues.subMap(new Apqn(apid, 0), true, new Apqn(apid, 255), true).values())) {
+                    unregister(q);
+                }
+                cards.remove(apid);
+            }
+            return;
+        }
+        if (card == null) {
+            card = new ApCard(apid, newCardType);
+            cards.put(apid, card);
+        }
+        for (int apqi = 0; apqi < ApMask.BITS; apqi++) {
+            Apqn apqn = new Apqn(apid, apqi);
+            ApQueue q = queues.get(apqn);
+            boolean domIn = apqi <= maxDom && cfg.hasUsageDomain(apqi);
+            if (!domIn && q != null) {
+                unregister(q);
+            } else if (domIn && q == null) {
+                q = new ApQueue(apqn, card, lockdep.newLock("&dev->mutex"));
+                queues.put(apqn, q);
+                attach(q);
+            }
+        }
+    }
+
+    /** device_unregister of a queue: the bound driver's remove runs first. */
+    private void unregister(ApQueue q) {
+        q.deviceLock().lock();
+        try {
+            if (q.driver() != null) {
+                releaseDriver(q);
+            }
+            queues.remove(q.apqn());
+        } finally {
+            q.deviceLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ card config
+
+    /**
+     * cardXX/config store (ap_card.c config_store): {@code sscanf("%d")} of 0 or 1, else EINVAL;
+     * SCLP configures the adapter on or off. A deconfigured adapter stays in the QCI masks and its
+     * devices stay (TAPQ reports them deconfigured), so drivers see no configuration change.
+     */
+    public void cardConfigStore(int apid, String buf) {
+        ApCard card = cards.get(apid);
+        if (card == null) {
+            throw new KernelException(Errno.ENOENT);
+        }
+        Long v = Kstrtox.sscanfInt(buf);
+        if (v == null || v < 0 || v > 1) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        card.setConfig(v == 1);
+    }
+}

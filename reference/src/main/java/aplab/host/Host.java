@@ -1,0 +1,147 @@
+package aplab.host;
+
+import aplab.ap.ApBus;
+import aplab.ap.ApConfigInfo;
+import aplab.ap.CardType;
+import aplab.ap.Cex4QueueDriver;
+import aplab.kernel.KernelException;
+import aplab.kernel.KernelVersion;
+import aplab.kvm.Kvm;
+import aplab.lockdep.LockDep;
+import aplab.vfioap.MatrixMdev;
+import aplab.vfioap.VfioApOps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One modelled s390 host: the AP bus with its two drivers (cex4queue and vfio_ap), the KVM guests
+ * a hypervisor runs, and the lock-order checker that sees every lock they take. What firmware or a
+ * hypervisor does (a new QCI, a guest starting) is a method here; what an admin does goes through
+ * {@link aplab.sysfs.Sysfs}.
+ */
+public final class Host {
+    private final KernelVersion version;
+    private final LockDep lockdep = new LockDep();
+    private final ApBus bus;
+    private final VfioApOps vfioAp;
+    private final Map<String, Guest> guests = new LinkedHashMap<>();
+
+    public Host() {
+        this(KernelVersion.MAINLINE);
+    }
+
+    public Host(KernelVersion version) {
+        this.version = version;
+        this.bus = new ApBus(lockdep, version);
+        bus.register(new Cex4QueueDriver());
+        this.vfioAp = new VfioApOps(lockdep, version, bus);
+        bus.register(vfioAp);
+    }
+
+    public KernelVersion version() {
+        return version;
+    }
+
+    public LockDep lockdep() {
+        return lockdep;
+    }
+
+    public ApBus bus() {
+        return bus;
+    }
+
+    public VfioApOps vfioAp() {
+        return vfioAp;
+    }
+
+    /** The host's AP configuration changes (or is first set): a new QCI and a bus scan. */
+    public void configure(ApConfigInfo info, CardType type) {
+        bus.setNewCardType(type);
+        bus.scan(info);
+    }
+
+    /**
+     * A guest starts with the given vfio-ap devices (QEMU opens each; the KVM pointer is set). If
+     * one fails, QEMU gives up: the devices it opened are closed and the guest does not run.
+     */
+    public synchronized Guest startGuest(String name, List<String> uuids) {
+        Guest old = guests.get(name);
+        if (old != null && !old.mdevs().isEmpty()) {
+            throw new IllegalStateException("guest " + name + " is already running");
+        }
+        List<MatrixMdev> mdevs = new ArrayList<>();
+        for (String uuid : uuids) {
+            MatrixMdev m = vfioAp.mdev(uuid.toLowerCase(java.util.Locale.ROOT));
+            if (m == null) {
+                throw new IllegalArgumentException("no mdev " + uuid);
+            }
+            mdevs.add(m);
+        }
+        Kvm kvm = new Kvm(name, lockdep, bus.qci().apxa());
+        List<MatrixMdev> opened = new ArrayList<>();
+        for (MatrixMdev m : mdevs) {
+            try {
+                vfioAp.openDevice(m, kvm);
+                opened.add(m);
+            } catch (KernelException e) {
+                for (MatrixMdev o : opened) {
+                    vfioAp.closeDevice(o);
+                }
+                throw new GuestStartException(m.uuid(), e);
+            }
+        }
+        Guest g = new Guest(name, kvm, List.copyOf(opened));
+        guests.put(name, g);
+        return g;
+    }
+
+    /** A vfio-ap device refused to open; QEMU exits. */
+    public static final class GuestStartException extends RuntimeException {
+        private final transient KernelException cause;
+        private final String uuid;
+
+        GuestStartException(String uuid, KernelException cause) {
+            super("vfio-ap device " + uuid + ": " + cause.errno().strerror(), null, false, false);
+            this.uuid = uuid;
+            this.cause = cause;
+        }
+
+        public String uuid() {
+            return uuid;
+        }
+
+        public KernelException kernelException() {
+            return cause;
+        }
+    }
+
+    /** The guest shuts down: QEMU closes its vfio-ap devices. */
+    public synchronized void stopGuest(String name) {
+        Guest g = guests.get(name);
+        if (g == null || g.mdevs().isEmpty()) {
+            throw new IllegalStateException("guest " + name + " is not running");
+        }
+        for (MatrixMdev m : g.mdevs()) {
+            if (m.kvm() == g.kvm()) {
+                vfioAp.closeDevice(m);
+            }
+        }
+        guests.put(name, new Guest(name, g.kvm(), List.of()));
+    }
+
+    public synchronized Guest guest(String name) {
+        return guests.get(name);
+    }
+
+    public synchronized List<Guest> guests() {
+        return List.copyOf(guests.values());
+    }
+
+    /** Whether the guest runs (it has its vfio-ap devices open). */
+    public synchronized boolean running(String name) {
+        Guest g = guests.get(name);
+        return g != null && !g.mdevs().isEmpty();
+    }
+}

@@ -1,0 +1,1205 @@
+package aplab.vfioap;
+
+import aplab.ap.ApBus;
+import aplab.ap.ApConfigInfo;
+import aplab.ap.ApDriver;
+import aplab.ap.ApMask;
+import aplab.ap.ApQueue;
+import aplab.ap.Apqn;
+import aplab.kernel.Errno;
+import aplab.kernel.KernelException;
+import aplab.kernel.KernelVersion;
+import aplab.kernel.Kstrtox;
+import aplab.kvm.Kvm;
+import aplab.lockdep.LockDep;
+import aplab.lockdep.TrackedLock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The vfio_ap device driver (drivers/s390/crypto/vfio_ap_ops.c and vfio_ap_drv.c): matrix mdevs,
+ * assignment and its validation, the filtering of an mdev's matrix into its shadow APCB, hot plug
+ * and unplug into the guest, queue probe/remove, the AP bus callbacks, and the guest attach and
+ * detach. Every method names the kernel function it mirrors; where kernels differ the
+ * {@link KernelVersion} decides.
+ *
+ * <p>Lock order, as vfio-ap-locking.rst gives it: {@code ap_perms_mutex} (assign paths only) ->
+ * {@code guests_lock} -> {@code kvm->lock} (if the mdev has a guest) -> {@code mdevs_lock}.
+ */
+public final class VfioApOps implements ApDriver {
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** AP_CONFIG_STRLEN: ap_config_store reads at most this many bytes. */
+    static final int AP_CONFIG_STRLEN = 201;
+
+    private final LockDep lockdep;
+    private final KernelVersion version;
+    private final ApBus bus;
+    private final MatrixDev matrixDev;
+    private final List<String> resetLog = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Apqn, Integer> zapqFaults = Collections.synchronizedMap(new HashMap<>());
+    private final Map<String, Integer> guestUpdates = Collections.synchronizedMap(new HashMap<>());
+
+    public VfioApOps(LockDep lockdep, KernelVersion version, ApBus bus) {
+        this.lockdep = lockdep;
+        this.version = version;
+        this.bus = bus;
+        this.matrixDev = new MatrixDev(lockdep, version, bus.qci());
+    }
+
+    public MatrixDev matrixDev() {
+        return matrixDev;
+    }
+
+    public KernelVersion version() {
+        return version;
+    }
+
+    private boolean mainline() {
+        return version == KernelVersion.MAINLINE;
+    }
+
+    // ================================================================= ApDriver
+
+    @Override
+    public String name() {
+        return "vfio_ap";
+    }
+
+    @Override
+    public boolean isDefault() {
+        return false;
+    }
+
+    /** ap_queue_ids: CEX4 .. CEX8 queues (every card type the model creates). */
+    @Override
+    public boolean matches(ApQueue queue) {
+        return queue.card().type().hwtype() >= 10;
+    }
+
+    // ================================================================= locks
+
+    /** The locks one path took, released in reverse order. */
+    private static final class Locks implements AutoCloseable {
+        private final Deque<TrackedLock> taken = new ArrayDeque<>();
+
+        Locks take(TrackedLock l) {
+            l.lock();
+            taken.push(l);
+            return this;
+        }
+
+        @Override
+        public void close() {
+            while (!taken.isEmpty()) {
+                taken.pop().unlock();
+            }
+        }
+    }
+
+    /** get_update_locks_for_mdev: guests_lock, the mdev's kvm->lock if attached, mdevs_lock. */
+    private Locks getUpdateLocksForMdev(MatrixMdev m) {
+        Locks l = new Locks();
+        if (!version.dynamic()) {
+            return l.take(matrixDev.mdevsLock);
+        }
+        l.take(matrixDev.guestsLock);
+        Kvm kvm = m == null ? null : m.kvm;
+        if (kvm != null) {
+            l.take(kvm.lock());
+        }
+        return l.take(matrixDev.mdevsLock);
+    }
+
+    /** get_update_locks_for_kvm: guests_lock, kvm->lock, mdevs_lock. */
+    private Locks getUpdateLocksForKvm(Kvm kvm) {
+        Locks l = new Locks();
+        if (version.dynamic()) {
+            l.take(matrixDev.guestsLock);
+        }
+        l.take(kvm.lock());
+        return l.take(matrixDev.mdevsLock);
+    }
+
+    /** get_update_locks_by_apqn: guests_lock, then the locks of the mdev that has the APQN. */
+    private Locks getUpdateLocksByApqn(Apqn apqn, MatrixMdev[] found) {
+        Locks l = new Locks().take(matrixDev.guestsLock);
+        MatrixMdev m = mdevForApqn(apqn);
+        found[0] = m;
+        if (m != null && m.kvm != null) {
+            l.take(m.kvm.lock());
+        }
+        return l.take(matrixDev.mdevsLock);
+    }
+
+    /** get_update_locks_for_queue: guests_lock, then q->matrix_mdev's kvm->lock, mdevs_lock. */
+    private Locks getUpdateLocksForQueue(VfioApQueue q) {
+        Locks l = new Locks().take(matrixDev.guestsLock);
+        MatrixMdev m = q.matrixMdev;
+        if (m != null && m.kvm != null) {
+            l.take(m.kvm.lock());
+        }
+        return l.take(matrixDev.mdevsLock);
+    }
+
+    /** vfio_ap_mdev_for_queue: the mdev whose matrix holds the APQN (guests_lock held). */
+    private MatrixMdev mdevForApqn(Apqn apqn) {
+        for (MatrixMdev m : matrixDev.mdevList) {
+            if (m.matrix.apm.test(apqn.apid()) && m.matrix.aqm.test(apqn.apqi())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    // ================================================================= mdev create / remove
+
+    /**
+     * {@code create} store (mdev core create_store + vfio_ap_mdev_probe): the first 36 bytes must be
+     * a UUID (uuid_is_valid), EINVAL otherwise; EEXIST if an mdev has it; EPERM when no instance
+     * is left. Returns the mdev's name (the UUID in lower case).
+     */
+    public MatrixMdev mdevCreate(String buf) {
+        String s = Kstrtox.cstr(buf);
+        if (s.length() < 36 || !UUID.matcher(s.substring(0, 36)).matches()) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        String uuid = s.substring(0, 36).toLowerCase(Locale.ROOT);
+        try (var op = lockdep.operation("vfio_ap_mdev_probe")) {
+            Locks l = new Locks();
+            if (mainline()) {
+                l.take(matrixDev.guestsLock);
+            }
+            try (l) {
+                l.take(matrixDev.mdevsLock);
+                for (MatrixMdev m : matrixDev.mdevList) {
+                    if (m.uuid().equals(uuid)) {
+                        throw new KernelException(Errno.EEXIST);
+                    }
+                }
+                if (matrixDev.availableInstances <= 0) {
+                    throw new KernelException(Errno.EPERM);
+                }
+                matrixDev.availableInstances--;
+                MatrixMdev m = new MatrixMdev(uuid);
+                m.matrix.init(matrixDev.info);
+                m.shadowApcb.init(matrixDev.info);
+                matrixDev.mdevList.add(0, m);
+                return m;
+            }
+        }
+    }
+
+    /**
+     * {@code remove} store (mdev core remove_store + vfio_ap_mdev_remove): kstrtoul, EINVAL on a
+     * parse error; 0 does nothing. If a guest has the device open, vfio asks its user (QEMU) to
+     * release it ({@code request}); the model's QEMU complies at once: the device is closed and
+     * unplugged from the guest. Then every linked queue is reset and unlinked and the mdev is gone.
+     */
+    public void mdevRemove(MatrixMdev m, String buf) {
+        long val;
+        try {
+            val = Kstrtox.kstrtoul(buf);
+        } catch (KernelException e) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        if (val == 0) {
+            return;
+        }
+        if (m.open) {
+            closeDevice(m);
+        }
+        try (var op = lockdep.operation("vfio_ap_mdev_remove")) {
+            Locks l = new Locks();
+            if (version.dynamic()) {
+                l.take(matrixDev.guestsLock);
+            }
+            try (l) {
+                l.take(matrixDev.mdevsLock);
+                if (!matrixDev.mdevList.contains(m)) {
+                    throw new KernelException(Errno.ENODEV);
+                }
+                resetQueues(new ArrayList<>(m.qtable.values()));
+                for (VfioApQueue q : new ArrayList<>(m.qtable.values())) {
+                    unlinkQueue(m, q);
+                }
+                matrixDev.mdevList.remove(m);
+                matrixDev.availableInstances++;
+            }
+        }
+    }
+
+    // ================================================================= assign / unassign
+
+    private long parseId(String buf, int max) {
+        long id = Kstrtox.kstrtoul(buf);
+        if (Long.compareUnsigned(id, max) > 0) {
+            throw new KernelException(Errno.ENODEV);
+        }
+        return id;
+    }
+
+    /** kernfs drains writers before an attribute goes: a store on a removed mdev fails with ENODEV. */
+    private void checkLive(MatrixMdev m) {
+        if (!matrixDev.mdevList.contains(m)) {
+            throw new KernelException(Errno.ENODEV);
+        }
+    }
+
+    /** The ap_perms_mutex that assign paths take first (not before the series). */
+    private Locks permsFirst() {
+        Locks l = new Locks();
+        if (version.dynamic()) {
+            l.take(bus.permsMutex());
+        }
+        return l;
+    }
+
+    private void refuseWhileRunning(MatrixMdev m) {
+        // 5.17: "If the KVM guest is running, disallow assignment"
+        if (!version.dynamic() && m.kvm != null) {
+            throw new KernelException(Errno.EBUSY);
+        }
+    }
+
+    /** assign_adapter_store */
+    public void assignAdapter(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("assign_adapter_store"); Locks perms = permsFirst();
+                Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int apid = (int) parseId(buf, m.matrix.apmMax);
+            if (!version.dynamic()) {
+                verifyQueuesReservedForApid(m, apid);
+                m.matrix.apm.set(apid);
+                Errno e = verifyNoSharing(m, m.matrix.apm, m.matrix.aqm);
+                if (e != null) {
+                    m.matrix.apm.clear(apid);
+                    throw new KernelException(e);
+                }
+                return;
+            }
+            if (mainline() && m.matrix.apm.test(apid)) {
+                return; // "bypass unnecessary processing": already assigned
+            }
+            boolean wasSet = m.matrix.apm.test(apid);
+            m.matrix.apm.set(apid);
+            Errno e = validateMasks(m);
+            if (e != null) {
+                if (!wasSet) {
+                    m.matrix.apm.clear(apid);
+                }
+                throw new KernelException(e);
+            }
+            linkAdapter(m, apid);
+            ApMask apmFiltered = new ApMask();
+            boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+                    : filterMatrixDelta(m, ApMask.of(apid), m.matrix.aqm); // apm_delta
+            if (changed) {
+                updateGuestApcb(m);
+                resetQueuesForApids(m, apmFiltered);
+            }
+        }
+    }
+
+    /** assign_domain_store */
+    public void assignDomain(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("assign_domain_store"); Locks perms = permsFirst();
+                Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int apqi = (int) parseId(buf, m.matrix.aqmMax);
+            if (!version.dynamic()) {
+                verifyQueuesReservedForApqi(m, apqi);
+                m.matrix.aqm.set(apqi);
+                Errno e = verifyNoSharing(m, m.matrix.apm, m.matrix.aqm);
+                if (e != null) {
+                    m.matrix.aqm.clear(apqi);
+                    throw new KernelException(e);
+                }
+                return;
+            }
+            if (mainline() && m.matrix.aqm.test(apqi)) {
+                return;
+            }
+            boolean wasSet = m.matrix.aqm.test(apqi);
+            m.matrix.aqm.set(apqi);
+            Errno e = validateMasks(m);
+            if (e != null) {
+                if (!wasSet) {
+                    m.matrix.aqm.clear(apqi);
+                }
+                throw new KernelException(e);
+            }
+            linkDomain(m, apqi);
+            ApMask apmFiltered = new ApMask();
+            boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+                    : filterMatrixDelta(m, m.matrix.apm, ApMask.of(apqi)); // aqm_delta
+            if (changed) {
+                updateGuestApcb(m);
+                resetQueuesForApids(m, apmFiltered);
+            }
+        }
+    }
+
+    /** assign_control_domain_store: no ownership or sharing check for control domains. */
+    public void assignControlDomain(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("assign_control_domain_store"); Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int id = (int) parseId(buf, m.matrix.admMax);
+            if (m.matrix.adm.test(id)) {
+                return;
+            }
+            m.matrix.adm.set(id);
+            if (version.dynamic() && filterCdoms(m)) {
+                updateGuestApcb(m);
+            }
+        }
+    }
+
+    /** unassign_adapter_store */
+    public void unassignAdapter(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("unassign_adapter_store"); Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int apid = (int) parseId(buf, m.matrix.apmMax);
+            if (!m.matrix.apm.test(apid)) {
+                return;
+            }
+            m.matrix.apm.clear(apid);
+            if (version.dynamic()) {
+                hotUnplugAdapters(m, ApMask.of(apid));
+            }
+        }
+    }
+
+    /** unassign_domain_store */
+    public void unassignDomain(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("unassign_domain_store"); Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int apqi = (int) parseId(buf, m.matrix.aqmMax);
+            if (!m.matrix.aqm.test(apqi)) {
+                return;
+            }
+            m.matrix.aqm.clear(apqi);
+            if (version.dynamic()) {
+                hotUnplugDomains(m, ApMask.of(apqi));
+            }
+        }
+    }
+
+    /** unassign_control_domain_store */
+    public void unassignControlDomain(MatrixMdev m, String buf) {
+        try (var op = lockdep.operation("unassign_control_domain_store"); Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            refuseWhileRunning(m);
+            int id = (int) parseId(buf, m.matrix.admMax);
+            if (!m.matrix.adm.test(id)) {
+                return;
+            }
+            m.matrix.adm.clear(id);
+            if (version.dynamic() && m.shadowApcb.adm.test(id)) {
+                m.shadowApcb.adm.clear(id);
+                updateGuestApcb(m);
+            }
+        }
+    }
+
+    /**
+     * ap_config_store (6.10+): three hex masks {@code apm,aqm,adm} installed as one unit. EINVAL
+     * for fewer than three fields or a bad mask, then EADDRNOTAVAIL / EADDRINUSE from validation,
+     * then ENODEV for a bit above the limits; on any error the matrix is as it was.
+     */
+    public void apConfigStore(MatrixMdev m, String buf) {
+        String s = Kstrtox.cstr(buf);
+        if (s.length() > AP_CONFIG_STRLEN) {
+            s = s.substring(0, AP_CONFIG_STRLEN);
+        }
+        try (var op = lockdep.operation("ap_config_store"); Locks perms = permsFirst();
+                Locks l = getUpdateLocksForMdev(m)) {
+            checkLive(m);
+            String[] rest = {s};
+            ApMatrix mNew = new ApMatrix();
+            mNew.apm.assign(ApMask.parseHex(strsep(rest)));
+            mNew.aqm.assign(ApMask.parseHex(strsep(rest)));
+            mNew.adm.assign(ApMask.parseHex(strsep(rest)));
+            ApMatrix mOld = m.matrix.snapshot();
+            ApMask removedApm = mOld.apm.andNot(mNew.apm);
+            ApMask removedAqm = mOld.aqm.andNot(mNew.aqm);
+            ApMask addedApm = mNew.apm.andNot(mOld.apm);
+            ApMask addedAqm = mNew.aqm.andNot(mOld.aqm);
+
+            m.matrix.copyMasksFrom(mNew);
+            Errno e = validateMasks(m);
+            if (e == null && (m.matrix.apm.last() > m.matrix.apmMax || m.matrix.aqm.last() > m.matrix.aqmMax
+                    || m.matrix.adm.last() > m.matrix.admMax)) {
+                e = Errno.ENODEV; // ap_matrix_overflow_check
+            }
+            if (e != null) {
+                m.matrix.copyMasksFrom(mOld);
+                throw new KernelException(e);
+            }
+            m.matrix.copyMasksFrom(mOld);
+            hotUnplugAdapters(m, removedApm);
+            hotUnplugDomains(m, removedAqm);
+            m.matrix.copyMasksFrom(mNew);
+            addedApm.forEach(apid -> linkAdapter(m, apid));
+            addedAqm.forEach(apqi -> linkDomain(m, apqi));
+            ApMask apmFiltered = new ApMask();
+            boolean doUpdate = filterMatrix(m, apmFiltered);
+            doUpdate |= filterCdoms(m);
+            if (doUpdate) {
+                updateGuestApcb(m);
+                resetQueuesForApids(m, apmFiltered);
+            }
+        }
+    }
+
+    /** strsep(&rest, ",\n"); EINVAL when nothing is left (parse_bitmap). */
+    private static String strsep(String[] rest) {
+        String s = rest[0];
+        if (s == null) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == ',' || s.charAt(i) == '\n') {
+                rest[0] = s.substring(i + 1);
+                return s.substring(0, i);
+            }
+        }
+        rest[0] = null;
+        return s;
+    }
+
+    // ================================================================= validation
+
+    /**
+     * vfio_ap_mdev_validate_masks: EADDRNOTAVAIL if an APQN of the matrix is reserved for the default
+     * drivers (apmask AND aqmask), EADDRINUSE if another mdev has one of its APQNs.
+     */
+    private Errno validateMasks(MatrixMdev m) {
+        if (bus.apqnInMatrixOwnedByDefDrv(m.matrix.apm, m.matrix.aqm)) {
+            return Errno.EADDRNOTAVAIL;
+        }
+        return verifyNoSharing(m, m.matrix.apm, m.matrix.aqm);
+    }
+
+    /**
+     * vfio_ap_mdev_verify_no_sharing: EADDRINUSE if the Cartesian product apm x aqm meets another
+     * mdev's (assignee null: any mdev's).
+     */
+    private Errno verifyNoSharing(MatrixMdev assignee, ApMask apm, ApMask aqm) {
+        for (MatrixMdev other : matrixDev.mdevList) {
+            if (other == assignee) {
+                continue;
+            }
+            if (apm.intersects(other.matrix.apm) && aqm.intersects(other.matrix.aqm)) {
+                return Errno.EADDRINUSE;
+            }
+        }
+        return null;
+    }
+
+    /** 5.17 vfio_ap_mdev_verify_queues_reserved_for_apid: the queues must be bound to vfio_ap. */
+    private void verifyQueuesReservedForApid(MatrixMdev m, int apid) {
+        if (m.matrix.aqm.isEmpty()) {
+            for (int apqi = 0; apqi < ApMask.BITS; apqi++) {
+                if (vfioQueue(new Apqn(apid, apqi)) != null) {
+                    return;
+                }
+            }
+            throw new KernelException(Errno.EADDRNOTAVAIL);
+        }
+        m.matrix.aqm.limit(m.matrix.aqmMax).forEach(apqi -> {
+            if (vfioQueue(new Apqn(apid, apqi)) == null) {
+                throw new KernelException(Errno.EADDRNOTAVAIL);
+            }
+        });
+    }
+
+    /** 5.17 vfio_ap_mdev_verify_queues_reserved_for_apqi */
+    private void verifyQueuesReservedForApqi(MatrixMdev m, int apqi) {
+        if (m.matrix.apm.isEmpty()) {
+            for (int apid = 0; apid < ApMask.BITS; apid++) {
+                if (vfioQueue(new Apqn(apid, apqi)) != null) {
+                    return;
+                }
+            }
+            throw new KernelException(Errno.EADDRNOTAVAIL);
+        }
+        m.matrix.apm.limit(m.matrix.apmMax).forEach(apid -> {
+            if (vfioQueue(new Apqn(apid, apqi)) == null) {
+                throw new KernelException(Errno.EADDRNOTAVAIL);
+            }
+        });
+    }
+
+    // ================================================================= links
+
+    /** vfio_ap_find_queue: the driver's queue object if a queue device for apqn is bound to vfio_ap. */
+    public VfioApQueue vfioQueue(Apqn apqn) {
+        ApQueue aq = bus.queue(apqn);
+        if (aq == null || aq.driver() != this) {
+            return null;
+        }
+        return aq.drvdata() instanceof VfioApQueue q ? q : null;
+    }
+
+    /** vfio_ap_mdev_link_queue; duplicate links are ignored (2024 fix). */
+    private void linkQueue(MatrixMdev m, VfioApQueue q) {
+        if (q.matrixMdev == m && m.qtable.get(q.apqn()) == q) {
+            return;
+        }
+        q.matrixMdev = m;
+        m.qtable.put(q.apqn(), q);
+        updatePassable(m, q);
+    }
+
+    private void unlinkQueue(MatrixMdev m, VfioApQueue q) {
+        if (m.qtable.remove(q.apqn(), q)) {
+            m.passable[q.apqn().apid()].clear(q.apqn().apqi());
+        }
+        if (q.matrixMdev == m) {
+            q.matrixMdev = null;
+        }
+    }
+
+    private void updatePassable(MatrixMdev m, VfioApQueue q) {
+        ApMask row = m.passable[q.apqn().apid()];
+        if (m.qtable.get(q.apqn()) == q && q.passable(mainline())) {
+            row.set(q.apqn().apqi());
+        } else {
+            row.clear(q.apqn().apqi());
+        }
+    }
+
+    /** vfio_ap_mdev_link_adapter */
+    private void linkAdapter(MatrixMdev m, int apid) {
+        m.matrix.aqm.forEach(apqi -> linkApqn(m, new Apqn(apid, apqi)));
+    }
+
+    /** vfio_ap_mdev_link_domain */
+    private void linkDomain(MatrixMdev m, int apqi) {
+        m.matrix.apm.forEach(apid -> linkApqn(m, new Apqn(apid, apqi)));
+    }
+
+    private void linkApqn(MatrixMdev m, Apqn apqn) {
+        VfioApQueue q = vfioQueue(apqn);
+        if (q != null) {
+            linkQueue(m, q);
+        }
+    }
+
+    // ================================================================= filtering
+
+    /**
+     * vfio_ap_mdev_filter_matrix (6.8+): the shadow's adapters and domains are the matrix's that the
+     * host has; then every adapter of the shadow with an APQN (over the shadow's domains) whose
+     * queue is not linked to this mdev, or whose last reset did not end normally, is dropped whole.
+     * Returns whether the shadow's apm or aqm changed; {@code apmFiltered} gets the adapters that
+     * were in the previous shadow and are filtered now (their queues are to be reset).
+     *
+     * <p>The per-APQN test runs a bitmap word at a time: "every domain of the shadow is a passable
+     * linked queue of this adapter" is {@code shadow.aqm subset of passable[apid]}.
+     */
+    boolean filterMatrix(MatrixMdev m, ApMask apmFiltered) {
+        ApConfigInfo info = matrixDev.info;
+        ApMask prevShadowApm = m.shadowApcb.apm.copy();
+        ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        m.shadowApcb.init(info);
+        apmFiltered.clearAll();
+        m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
+        m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
+        ApMask shadowAqm = m.shadowApcb.aqm;
+        for (int apid = m.shadowApcb.apm.next(0); apid >= 0; apid = m.shadowApcb.apm.next(apid + 1)) {
+            if (!shadowAqm.subsetOf(m.passable[apid])) {
+                m.shadowApcb.apm.clear(apid);
+                if (prevShadowApm.test(apid)) {
+                    apmFiltered.set(apid);
+                }
+            }
+        }
+        return !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+    }
+
+    /**
+     * The same filtering as the kernel writes it: one queue lookup per APQN. Kept as the
+     * executable specification that {@link #filterMatrix} is checked and benchmarked against.
+     */
+    boolean filterMatrixPerApqn(MatrixMdev m, ApMask apmFiltered) {
+        ApConfigInfo info = matrixDev.info;
+        ApMask prevShadowApm = m.shadowApcb.apm.copy();
+        ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        m.shadowApcb.init(info);
+        apmFiltered.clearAll();
+        m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
+        m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
+        for (int apid : m.shadowApcb.apm.ids()) {
+            for (int apqi : m.shadowApcb.aqm.ids()) {
+                VfioApQueue q = m.qtable.get(new Apqn(apid, apqi));
+                if (q == null || !q.passable(mainline())) {
+                    m.shadowApcb.apm.clear(apid);
+                    if (prevShadowApm.test(apid)) {
+                        apmFiltered.set(apid);
+                    }
+                    break;
+                }
+            }
+        }
+        return !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+    }
+
+    /**
+     * vfio_ap_mdev_filter_matrix as merged in 6.0 (apm_delta / aqm_delta): the shadow is rebuilt
+     * from matrix AND host, but only the APQNs of {@code apm x aqm} are examined, so an adapter
+     * filtered before comes back unexamined (CVE-2024-26620).
+     */
+    boolean filterMatrixDelta(MatrixMdev m, ApMask apm, ApMask aqm) {
+        ApConfigInfo info = matrixDev.info;
+        ApMask prevShadowApm = m.shadowApcb.apm.copy();
+        ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        m.shadowApcb.init(info);
+        m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
+        m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
+        apm.forEach(apid -> {
+            if (!aqm.subsetOf(m.passable[apid])) {
+                m.shadowApcb.apm.clear(apid);
+            }
+        });
+        return !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+    }
+
+    /** vfio_ap_mdev_filter_cdoms: shadow adm = matrix adm AND host adm; whether it changed. */
+    boolean filterCdoms(MatrixMdev m) {
+        ApMask prevShadowAdm = m.shadowApcb.adm.copy();
+        m.shadowApcb.adm.assign(m.matrix.adm.and(matrixDev.info.adm()));
+        return !prevShadowAdm.equals(m.shadowApcb.adm);
+    }
+
+    /**
+     * vfio_ap_mdev_update_guest_apcb: if a guest has the mdev, push the whole shadow APCB into its
+     * CRYCB (kvm_arch_crypto_set_masks, kvm->lock held). The one place that does.
+     */
+    void updateGuestApcb(MatrixMdev m) {
+        Kvm kvm = m.kvm;
+        if (kvm != null) {
+            kvm.setMasks(m.shadowApcb.apm, m.shadowApcb.aqm, m.shadowApcb.adm);
+            guestUpdates.merge(m.uuid(), 1, Integer::sum);
+        }
+    }
+
+    /** How many times the guest's APCB was pushed from this mdev. */
+    public int guestUpdates(MatrixMdev m) {
+        return guestUpdates.getOrDefault(m.uuid(), 0);
+    }
+
+    // ================================================================= hot unplug
+
+    /** vfio_ap_mdev_hot_unplug_adapters: unlink, drop from the shadow, push, reset what the guest lost. */
+    private void hotUnplugAdapters(MatrixMdev m, ApMask apids) {
+        if (apids.isEmpty()) {
+            return;
+        }
+        List<VfioApQueue> qlist = new ArrayList<>();
+        apids.forEach(apid -> m.matrix.aqm.forEach(apqi -> {
+            VfioApQueue q = m.qtable.get(new Apqn(apid, apqi));
+            if (q != null) {
+                if (m.shadowApcb.apm.test(apid) && m.shadowApcb.aqm.test(apqi)) {
+                    qlist.add(q);
+                }
+                unlinkQueue(m, q);
+            }
+        }));
+        boolean apcbUpdate = false;
+        for (int apid : apids.ids()) {
+            if (m.shadowApcb.apm.test(apid)) {
+                m.shadowApcb.apm.clear(apid);
+                apcbUpdate = true;
+            }
+        }
+        if (apcbUpdate) {
+            updateGuestApcb(m);
+        }
+        resetQueues(qlist);
+    }
+
+    /** vfio_ap_mdev_hot_unplug_domains */
+    private void hotUnplugDomains(MatrixMdev m, ApMask apqis) {
+        if (apqis.isEmpty()) {
+            return;
+        }
+        List<VfioApQueue> qlist = new ArrayList<>();
+        apqis.forEach(apqi -> m.matrix.apm.forEach(apid -> {
+            VfioApQueue q = m.qtable.get(new Apqn(apid, apqi));
+            if (q != null) {
+                if (m.shadowApcb.apm.test(apid) && m.shadowApcb.aqm.test(apqi)) {
+                    qlist.add(q);
+                }
+                unlinkQueue(m, q);
+            }
+        }));
+        boolean apcbUpdate = false;
+        for (int apqi : apqis.ids()) {
+            if (m.shadowApcb.aqm.test(apqi)) {
+                m.shadowApcb.aqm.clear(apqi);
+                apcbUpdate = true;
+            }
+        }
+        if (apcbUpdate) {
+            updateGuestApcb(m);
+        }
+        resetQueues(qlist);
+    }
+
+    // ================================================================= reset
+
+    /** Makes the next reset of apqn end with response code rc (a hardware fault). */
+    public void injectResetResponse(Apqn apqn, int rc) {
+        zapqFaults.put(apqn, rc);
+    }
+
+    /**
+     * vfio_ap_mdev_reset_queue: ZAPQ. Response 0x01 if the APQN is not in the host configuration,
+     * 0x03 if its card is configured off, else 0x00 (the completion the reset worker waits for),
+     * unless a fault was injected. The code is kept for the filter (reset_status).
+     */
+    private void resetQueue(VfioApQueue q) {
+        Apqn apqn = q.apqn();
+        ApConfigInfo hw = bus.qci();
+        int rc;
+        Integer fault = zapqFaults.remove(apqn);
+        if (!hw.hasAdapter(apqn.apid()) || !hw.hasUsageDomain(apqn.apqi())) {
+            rc = VfioApQueue.RC_Q_NOT_AVAIL;
+        } else if (fault != null) {
+            rc = fault;
+        } else {
+            ApQueue aq = bus.queue(apqn);
+            rc = aq != null && !aq.config() ? VfioApQueue.RC_DECONFIGURED : VfioApQueue.RC_NORMAL;
+        }
+        q.resetRc = rc;
+        q.resets++;
+        resetLog.add(String.format("reset %s rc=0x%02x", apqn, rc));
+        MatrixMdev m = q.matrixMdev;
+        if (m != null) {
+            updatePassable(m, q);
+        }
+    }
+
+    private void resetQueues(List<VfioApQueue> qlist) {
+        for (VfioApQueue q : qlist) {
+            resetQueue(q);
+        }
+    }
+
+    /** reset_queues_for_apids (6.8+): the mdev's queues of those adapters, over the shadow's domains. */
+    private void resetQueuesForApids(MatrixMdev m, ApMask apids) {
+        if (!mainline()) {
+            return;
+        }
+        apids.forEach(apid -> resetQueuesForApid(m, apid));
+    }
+
+    private void resetQueuesForApid(MatrixMdev m, int apid) {
+        List<VfioApQueue> qlist = new ArrayList<>();
+        m.shadowApcb.aqm.forEach(apqi -> {
+            VfioApQueue q = m.qtable.get(new Apqn(apid, apqi));
+            if (q != null) {
+                qlist.add(q);
+            }
+        });
+        resetQueues(qlist);
+    }
+
+    /** Every queue reset so far, in order ("reset 05.0004 rc=0x00"). */
+    public List<String> resetLog() {
+        synchronized (resetLog) {
+            return List.copyOf(resetLog);
+        }
+    }
+
+    // ================================================================= queue probe / remove
+
+    /** vfio_ap_mdev_probe_queue */
+    @Override
+    public void probe(ApQueue apq) {
+        VfioApQueue q = new VfioApQueue(apq.apqn());
+        try (var op = lockdep.operation("vfio_ap_mdev_probe_queue")) {
+            if (!version.dynamic()) {
+                try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
+                    apq.setDrvdata(q);
+                }
+                return;
+            }
+            MatrixMdev[] found = new MatrixMdev[1];
+            try (Locks l = getUpdateLocksByApqn(q.apqn(), found)) {
+                MatrixMdev m = found[0];
+                apq.setDrvdata(q);
+                if (m != null) {
+                    linkQueue(m, q);
+                    // 6.8: during a host configuration change, on_scan_complete filters
+                    if (mainline() && (!m.apmAdd.isEmpty() || !m.aqmAdd.isEmpty())) {
+                        return;
+                    }
+                    ApMask apmFiltered = new ApMask();
+                    boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+                            : filterMatrixDelta(m, m.matrix.apm, m.matrix.aqm);
+                    if (changed) {
+                        updateGuestApcb(m);
+                        resetQueuesForApids(m, apmFiltered);
+                    }
+                }
+            }
+        }
+    }
+
+    /** vfio_ap_mdev_remove_queue */
+    @Override
+    public void remove(ApQueue apq) {
+        if (!(apq.drvdata() instanceof VfioApQueue q)) {
+            return;
+        }
+        try (var op = lockdep.operation("vfio_ap_mdev_remove_queue")) {
+            if (!version.dynamic()) {
+                // 5.17: reset and forget; a running guest keeps the APQN in its CRYCB
+                try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
+                    resetQueue(q);
+                    apq.setDrvdata(null);
+                }
+                return;
+            }
+            try (Locks l = getUpdateLocksForQueue(q)) {
+                MatrixMdev m = q.matrixMdev;
+                Apqn apqn = q.apqn();
+                boolean inShadow = m != null && m.shadowApcb.apm.test(apqn.apid())
+                        && m.shadowApcb.aqm.test(apqn.apqi());
+                if (!mainline()) {
+                    if (m != null) {
+                        unlinkQueue(m, q);
+                        if (inShadow) {
+                            m.shadowApcb.apm.clear(apqn.apid());
+                            updateGuestApcb(m);
+                        }
+                    }
+                    resetQueue(q);
+                } else {
+                    if (inShadow) {
+                        // an APCB cannot lose one queue: the whole adapter goes
+                        m.shadowApcb.apm.clear(apqn.apid());
+                        updateGuestApcb(m);
+                        resetQueuesForApid(m, apqn.apid());
+                    } else if (matrixDev.info.hasAdapter(apqn.apid()) && matrixDev.info.hasUsageDomain(apqn.apqi())) {
+                        resetQueue(q);
+                    }
+                    if (m != null) {
+                        unlinkQueue(m, q);
+                    }
+                }
+                apq.setDrvdata(null);
+            }
+        }
+    }
+
+    /**
+     * The queue device's {@code status} attribute (status_show): "in use" if the mdev's guest has
+     * the APQN now, "assigned" if an mdev has it, else "unassigned".
+     */
+    public String queueStatusShow(ApQueue apq) {
+        try (var op = lockdep.operation("status_show");
+                Locks l = new Locks().take(matrixDev.guestsLock).take(matrixDev.mdevsLock)) {
+            MatrixMdev m = mdevForApqn(apq.apqn());
+            if (m == null) {
+                return "unassigned\n";
+            }
+            boolean inUse = m.kvm != null && m.shadowApcb.apm.test(apq.apqn().apid())
+                    && m.shadowApcb.aqm.test(apq.apqn().apqi());
+            return inUse ? "in use\n" : "assigned\n";
+        }
+    }
+
+    // ================================================================= AP bus callbacks
+
+    /** vfio_ap_mdev_resource_in_use: EADDRINUSE if any mdev has an APQN of apm x aqm. */
+    @Override
+    public Errno inUse(ApMask apm, ApMask aqm) {
+        try (var op = lockdep.operation("vfio_ap_mdev_resource_in_use");
+                Locks l = new Locks().take(matrixDev.guestsLock).take(matrixDev.mdevsLock)) {
+            return verifyNoSharing(null, apm, aqm);
+        }
+    }
+
+    /** vfio_ap_on_cfg_changed: unplug what left the host, note what arrived, take the new info. */
+    @Override
+    public void onConfigChanged(ApConfigInfo cur, ApConfigInfo prev) {
+        try (var op = lockdep.operation("vfio_ap_on_cfg_changed");
+                Locks l = new Locks().take(matrixDev.guestsLock)) {
+            cfgRemove(cur, prev);
+            cfgAdd(cur, prev);
+            matrixDev.info = cur;
+        }
+    }
+
+    /** vfio_ap_mdev_cfg_remove + vfio_ap_mdev_hot_unplug_cfg */
+    private void cfgRemove(ApConfigInfo cur, ApConfigInfo prev) {
+        ApMask apRemove = prev.apm().andNot(cur.apm());
+        ApMask aqRemove = prev.aqm().andNot(cur.aqm());
+        ApMask cdRemove = prev.adm().andNot(cur.adm());
+        if (apRemove.isEmpty() && aqRemove.isEmpty() && cdRemove.isEmpty()) {
+            return;
+        }
+        for (MatrixMdev m : matrixDev.mdevList) {
+            Locks l = new Locks();
+            if (m.kvm != null) {
+                l.take(m.kvm.lock());
+            }
+            try (l) {
+                l.take(matrixDev.mdevsLock);
+                ApMask aprem = apRemove.and(m.matrix.apm);
+                ApMask aqrem = aqRemove.and(m.matrix.aqm);
+                // 6.0 .. 2026: and-not instead of and ("Fix control domain removal")
+                ApMask cdrem = mainline() ? cdRemove.and(m.matrix.adm) : cdRemove.andNot(m.matrix.adm);
+                if (aprem.isEmpty() && aqrem.isEmpty() && cdrem.isEmpty()) {
+                    continue;
+                }
+                ApMatrix prevShadow = m.shadowApcb.snapshot();
+                boolean doHotplug = false;
+                if (!aprem.isEmpty()) {
+                    m.shadowApcb.apm.assign(m.shadowApcb.apm.andNot(aprem));
+                    doHotplug |= !m.shadowApcb.apm.isEmpty();
+                }
+                if (!aqrem.isEmpty()) {
+                    m.shadowApcb.aqm.assign(m.shadowApcb.aqm.andNot(aqrem));
+                    doHotplug |= !m.shadowApcb.aqm.isEmpty();
+                }
+                if (!cdrem.isEmpty()) {
+                    m.shadowApcb.adm.assign(m.shadowApcb.adm.andNot(cdrem));
+                    doHotplug |= !m.shadowApcb.adm.isEmpty();
+                }
+                if (mainline()) {
+                    // 2026 "Fix hot-unplug skipped when last AP adapter or domain removed"
+                    doHotplug = !prevShadow.equals(m.shadowApcb);
+                }
+                if (doHotplug) {
+                    updateGuestApcb(m);
+                }
+            }
+        }
+    }
+
+    /** vfio_ap_mdev_cfg_add: each mdev notes the added resources it has assigned. */
+    private void cfgAdd(ApConfigInfo cur, ApConfigInfo prev) {
+        ApMask apmAdd = cur.apm().andNot(prev.apm());
+        ApMask aqmAdd = cur.aqm().andNot(prev.aqm());
+        ApMask admAdd = cur.adm().andNot(prev.adm());
+        if (apmAdd.isEmpty() && aqmAdd.isEmpty() && admAdd.isEmpty()) {
+            return;
+        }
+        // vfio_ap_filter_apid_by_qtype drops adapters older than CEX4; the model has none
+        for (MatrixMdev m : matrixDev.mdevList) {
+            try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
+                m.apmAdd.assign(m.matrix.apm.and(apmAdd));
+                m.aqmAdd.assign(m.matrix.aqm.and(aqmAdd));
+                m.admAdd.assign(m.matrix.adm.and(admAdd));
+            }
+        }
+    }
+
+    /** vfio_ap_on_scan_complete: filter and plug what the configuration change added. */
+    @Override
+    public void onScanComplete(ApConfigInfo cur, ApConfigInfo prev) {
+        try (var op = lockdep.operation("vfio_ap_on_scan_complete");
+                Locks l = new Locks().take(matrixDev.guestsLock)) {
+            for (MatrixMdev m : matrixDev.mdevList) {
+                if (m.apmAdd.isEmpty() && m.aqmAdd.isEmpty() && m.admAdd.isEmpty()) {
+                    continue;
+                }
+                hotPlugCfg(m);
+            }
+        }
+    }
+
+    /** vfio_ap_mdev_hot_plug_cfg */
+    private void hotPlugCfg(MatrixMdev m) {
+        Locks l = new Locks();
+        if (m.kvm != null) {
+            l.take(m.kvm.lock());
+        }
+        try (l) {
+            l.take(matrixDev.mdevsLock);
+            boolean filterAdapters = m.apmAdd.intersects(m.matrix.apm);
+            boolean filterDomains = m.aqmAdd.intersects(m.matrix.aqm);
+            boolean filterCdoms = m.admAdd.intersects(m.matrix.adm);
+            boolean doHotplug = false;
+            ApMask apmFiltered = new ApMask();
+            if (mainline()) {
+                if (filterAdapters || filterDomains) {
+                    doHotplug = filterMatrix(m, apmFiltered);
+                }
+            } else if (filterAdapters && filterDomains) {
+                doHotplug = filterMatrixDelta(m, m.apmAdd, m.aqmAdd);
+            } else if (filterAdapters) {
+                doHotplug = filterMatrixDelta(m, m.apmAdd, m.shadowApcb.aqm.copy());
+            } else if (filterDomains) {
+                doHotplug = filterMatrixDelta(m, m.shadowApcb.apm.copy(), m.aqmAdd);
+            }
+            if (filterCdoms) {
+                doHotplug |= filterCdoms(m);
+            }
+            if (doHotplug) {
+                updateGuestApcb(m);
+            }
+            resetQueuesForApids(m, apmFiltered);
+            m.apmAdd.clearAll();
+            m.aqmAdd.clearAll();
+            m.admAdd.clearAll();
+        }
+    }
+
+    // ================================================================= guests
+
+    /**
+     * vfio_ap_mdev_open_device: the vfio device is opened by a guest's QEMU (EBUSY if it is open
+     * already), then vfio_ap_mdev_set_kvm.
+     */
+    public void openDevice(MatrixMdev m, Kvm kvm) {
+        synchronized (m) {
+            if (m.open) {
+                throw new KernelException(Errno.EBUSY);
+            }
+            m.open = true;
+        }
+        try {
+            setKvm(m, kvm);
+        } catch (KernelException e) {
+            m.open = false;
+            throw e;
+        }
+    }
+
+    /**
+     * vfio_ap_mdev_set_kvm: EPERM if another mdev already serves this guest; otherwise record the
+     * guest and push the current shadow (5.17: the unfiltered matrix) into its CRYCB.
+     */
+    private void setKvm(MatrixMdev m, Kvm kvm) {
+        try (var op = lockdep.operation("vfio_ap_mdev_set_kvm")) {
+            Object prevHook;
+            kvm.pqapHookRwsem().lock();
+            try {
+                prevHook = kvm.pqapHook();
+                kvm.setPqapHook(m);
+            } finally {
+                kvm.pqapHookRwsem().unlock();
+            }
+            try (Locks l = getUpdateLocksForKvm(kvm)) {
+                for (MatrixMdev other : matrixDev.mdevList) {
+                    if (other != m && other.kvm == kvm) {
+                        if (mainline()) {
+                            // 2026 fix: do not leave the hook pointing at the refused mdev
+                            kvm.pqapHookRwsem().lock();
+                            kvm.setPqapHook(prevHook);
+                            kvm.pqapHookRwsem().unlock();
+                        }
+                        throw new KernelException(Errno.EPERM);
+                    }
+                }
+                m.kvm = kvm;
+                if (version.dynamic()) {
+                    updateGuestApcb(m);
+                } else {
+                    kvm.setMasks(m.matrix.apm, m.matrix.aqm, m.matrix.adm);
+                    guestUpdates.merge(m.uuid(), 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    /**
+     * vfio_ap_mdev_close_device -> vfio_ap_mdev_unset_kvm: clear the guest's masks, reset the mdev's
+     * queues, forget the guest. The shadow APCB (guest_matrix) is kept.
+     */
+    public void closeDevice(MatrixMdev m) {
+        try (var op = lockdep.operation("vfio_ap_mdev_unset_kvm")) {
+            Kvm kvm = m.kvm;
+            if (kvm != null) {
+                kvm.pqapHookRwsem().lock();
+                try {
+                    kvm.setPqapHook(null);
+                } finally {
+                    kvm.pqapHookRwsem().unlock();
+                }
+                try (Locks l = getUpdateLocksForKvm(kvm)) {
+                    kvm.clearMasks();
+                    resetQueues(new ArrayList<>(m.qtable.values()));
+                    m.kvm = null;
+                }
+            }
+            m.open = false;
+        }
+    }
+
+    // ================================================================= reads (sysfs show)
+
+    private <T> T underMdevsLock(String function, java.util.function.Supplier<T> body) {
+        try (var op = lockdep.operation(function); Locks l = new Locks().take(matrixDev.mdevsLock)) {
+            return body.get();
+        }
+    }
+
+    /** matrix_show */
+    public String matrixShow(MatrixMdev m) {
+        return underMdevsLock("matrix_show", m.matrix::show);
+    }
+
+    /** guest_matrix_show */
+    public String guestMatrixShow(MatrixMdev m) {
+        return underMdevsLock("guest_matrix_show", m.shadowApcb::show);
+    }
+
+    /** control_domains_show */
+    public String controlDomainsShow(MatrixMdev m) {
+        return underMdevsLock("control_domains_show", m.matrix::showControlDomains);
+    }
+
+    /** ap_config_show (reads without a lock in the kernel; the model takes mdevs_lock for Java's sake). */
+    public String apConfigShow(MatrixMdev m) {
+        return underMdevsLock("ap_config_show", m.matrix::showApConfig);
+    }
+
+    /** features_show (6.12+). */
+    public String featuresShow() {
+        return "guest_matrix hotplug ap_config\n";
+    }
+
+    /** available_instances_show */
+    public String availableInstancesShow() {
+        return underMdevsLock("available_instances_show", () -> matrixDev.availableInstances + "\n");
+    }
+
+    /** The mdevs, oldest first (for listings; the kernel's list runs newest first). */
+    public List<MatrixMdev> mdevs() {
+        try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
+            List<MatrixMdev> out = new ArrayList<>(matrixDev.mdevList);
+            Collections.reverse(out);
+            return out;
+        }
+    }
+
+    public MatrixMdev mdev(String uuid) {
+        try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
+            for (MatrixMdev m : matrixDev.mdevList) {
+                if (m.uuid().equals(uuid)) {
+                    return m;
+                }
+            }
+            return null;
+        }
+    }
+}
