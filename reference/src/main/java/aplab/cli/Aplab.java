@@ -1,0 +1,43 @@
+package aplab.cli;
+
+import aplab.shell.Versions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code aplab}: runs and checks transcripts of root shell sessions on a modelled s390 host, and
+ * gives an interactive shell on one.
+ */
+@Command(name = "aplab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = {"A reference model of s390 AP crypto pass-through (vfio_ap) to KVM guests.",
+            "Runs transcripts (Markdown with console blocks) against it, or a shell on it."},
+        subcommands = {CheckCommand.class, RunCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
+public final class Aplab implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with one-line errors for bad usage. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Aplab());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("aplab: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'aplab " + (ex.getCommandLine().getCommandName().equals("aplab") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help' for more information.");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            c.getErr().println("aplab: " + c.getCommandName() + ": " + ex);
+            return 3;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

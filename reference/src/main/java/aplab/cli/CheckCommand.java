@@ -1,0 +1,74 @@
+package aplab.cli;
+
+import aplab.shell.Versions;
+import aplab.transcript.Transcript;
+import aplab.transcript.TranscriptException;
+import aplab.transcript.TranscriptRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code aplab check [--update] FILE...}: run transcripts and compare their outputs. */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = {"Run each transcript on a fresh host and compare what every command printed",
+            "with what the file says. Prints a unified diff per differing file, then 'N passed, N failed'.",
+            "Exit status: 0 all match, 1 some differ, 2 a file is not a readable transcript."})
+public final class CheckCommand implements Callable<Integer> {
+    @Option(names = "--update", description = "rewrite differing files with what was printed (never in CI)")
+    boolean update;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "transcript files (Markdown)")
+    List<Path> files;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int passed = 0;
+        int failed = 0;
+        boolean unreadable = false;
+        for (Path f : files) {
+            Transcript t;
+            try {
+                t = Transcript.read(f);
+            } catch (TranscriptException e) {
+                err.println("aplab: " + e.oneLine());
+                unreadable = true;
+                failed++;
+                continue;
+            }
+            TranscriptRunner.Result r = TranscriptRunner.run(t);
+            if (r.passed()) {
+                passed++;
+                continue;
+            }
+            if (update) {
+                try {
+                    Files.writeString(f, r.actual(), StandardCharsets.UTF_8);
+                    out.println("updated " + f);
+                    passed++;
+                } catch (IOException e) {
+                    err.println("aplab: " + f + ": cannot write: " + e.getMessage());
+                    failed++;
+                }
+                continue;
+            }
+            r.diff().forEach(out::println);
+            failed++;
+        }
+        out.println(passed + " passed, " + failed + " failed");
+        out.flush();
+        return unreadable ? 2 : failed > 0 ? 1 : 0;
+    }
+}

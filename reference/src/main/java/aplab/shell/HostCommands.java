@@ -1,0 +1,317 @@
+package aplab.shell;
+
+import aplab.ap.ApConfigInfo;
+import aplab.ap.ApMask;
+import aplab.ap.CardType;
+import aplab.host.Guest;
+import aplab.host.Host;
+import aplab.kernel.KernelVersion;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code aplab} commands inside a session: what only firmware or a hypervisor can do on a real
+ * host (set the AP configuration, start and stop guests, show a guest's CRYCB) and the lock-order
+ * report.
+ */
+@Command(name = "aplab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = "Host and hypervisor actions in a transcript or shell session.",
+        subcommands = {HostCommands.HostCmd.class, HostCommands.GuestCmd.class, HostCommands.LockdepCmd.class,
+            HostCommands.KernelCmd.class})
+public final class HostCommands implements Callable<Integer> {
+    final Session session;
+    final List<String> out;
+
+    HostCommands(Session session, List<String> out) {
+        this.session = session;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        out.add("aplab: missing command (host, guest, lockdep, kernel)");
+        return 2;
+    }
+
+    /** A picocli command line whose output and errors land, as lines, in {@code out}. */
+    static CommandLine commandLine(HostCommands cmds, List<String> sink) {
+        CommandLine cl = new CommandLine(cmds, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == HostCmd.class) {
+                    return cls.cast(new HostCmd(cmds));
+                }
+                if (cls == GuestCmd.class) {
+                    return cls.cast(new GuestCmd(cmds));
+                }
+                if (cls == LockdepCmd.class) {
+                    return cls.cast(new LockdepCmd(cmds));
+                }
+                if (cls == KernelCmd.class) {
+                    return cls.cast(new KernelCmd(cmds));
+                }
+                if (cls == GuestCmd.Start.class || cls == GuestCmd.Stop.class || cls == GuestCmd.Show.class) {
+                    return cls.getDeclaredConstructor(HostCommands.class).newInstance(cmds);
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        });
+        StringWriter buf = new StringWriter();
+        PrintWriter pw = new PrintWriter(buf, true) {
+            @Override
+            public void flush() {
+                super.flush();
+                drain(buf, sink);
+            }
+        };
+        cl.setOut(pw);
+        cl.setErr(pw);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String where = ex.getCommandLine().getCommandName();
+            sink.add("aplab: " + (where.equals("aplab") ? "" : where + ": ") + ex.getMessage());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            sink.add("aplab: " + c.getCommandName() + ": " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    private static void drain(StringWriter buf, List<String> out) {
+        String s = buf.toString();
+        int nl;
+        while ((nl = s.indexOf('\n')) >= 0) {
+            out.add(s.substring(0, nl).replaceAll("\\s+$", ""));
+            s = s.substring(nl + 1);
+        }
+        buf.getBuffer().setLength(0);
+        buf.getBuffer().append(s);
+    }
+
+    /** Parses {@code 5,6,0x47,10-12} (decimal or 0x hex, ranges A-B); "none" or empty is empty. */
+    static ApMask parseList(String what, String text) {
+        ApMask m = new ApMask();
+        if (text.isEmpty() || text.equals("none")) {
+            return m;
+        }
+        for (String item : text.split(",", -1)) {
+            String[] ends = item.split("-", -1);
+            if (ends.length > 2) {
+                throw new IllegalArgumentException("invalid " + what + " '" + item + "' in '" + text + "'");
+            }
+            int a = parseNumber(what, ends[0], text);
+            int b = ends.length == 2 ? parseNumber(what, ends[1], text) : a;
+            if (a > b) {
+                throw new IllegalArgumentException("invalid range '" + item + "' in '" + text + "'");
+            }
+            for (int i = a; i <= b; i++) {
+                m.set(i);
+            }
+        }
+        return m;
+    }
+
+    private static int parseNumber(String what, String s, String text) {
+        try {
+            int v = s.startsWith("0x") || s.startsWith("0X") ? Integer.parseInt(s.substring(2), 16) : Integer.parseInt(s);
+            if (v < 0 || v > 255) {
+                throw new IllegalArgumentException(what + " " + s + " is out of range 0-255");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid " + what + " '" + s + "' in '" + text + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------- host
+
+    @Command(name = "host", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = {"Set the host's AP configuration (QCI) and create the AP bus devices.",
+                "Run again, it is a host configuration change delivered as the kernel delivers one."})
+    static final class HostCmd implements Callable<Integer> {
+        private final HostCommands parent;
+
+        @Option(names = "--adapters", required = true, paramLabel = "LIST", description = "adapters, e.g. 5,6 or 0x10-0x1f")
+        String adapters;
+        @Option(names = "--domains", required = true, paramLabel = "LIST", description = "usage domains")
+        String domains;
+        @Option(names = "--control-domains", paramLabel = "LIST", description = "control domains (default: the usage domains)")
+        String controlDomains;
+        @Option(names = "--max-adapter", paramLabel = "N", description = "Na, the highest adapter number (default 255; 63 without APXA)")
+        Integer maxAdapter;
+        @Option(names = "--max-domain", paramLabel = "N", description = "Nd, the highest domain number (default 255; 15 without APXA)")
+        Integer maxDomain;
+        @Option(names = "--no-apxa", description = "no AP extended addressing: adapters 0-63, domains 0-15")
+        boolean noApxa;
+        @Option(names = "--type", paramLabel = "TYPE", description = "card type of new cards: CEX4..CEX8 with mode C, A or P (default CEX8C)")
+        String type;
+
+        HostCmd(HostCommands parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            ApMask apm = parseList("adapter", adapters);
+            ApMask aqm = parseList("domain", domains);
+            ApMask adm = controlDomains == null ? aqm.copy() : parseList("control domain", controlDomains);
+            boolean apxa = !noApxa;
+            if (!apxa && (maxAdapter != null || maxDomain != null)) {
+                throw new IllegalArgumentException("--max-adapter and --max-domain need APXA");
+            }
+            int na = apxa ? (maxAdapter == null ? 255 : maxAdapter) : 63;
+            int nd = apxa ? (maxDomain == null ? 255 : maxDomain) : 15;
+            if (na < 0 || na > 255 || nd < 0 || nd > 255) {
+                throw new IllegalArgumentException("the maximum adapter and domain numbers are 0-255");
+            }
+            if (apm.last() > na) {
+                throw new IllegalArgumentException(String.format("adapter %d is above the maximum %d", apm.last(), na));
+            }
+            if (aqm.last() > nd || adm.last() > nd) {
+                throw new IllegalArgumentException(String.format("domain %d is above the maximum %d",
+                        Math.max(aqm.last(), adm.last()), nd));
+            }
+            CardType t = type == null ? CardType.DEFAULT : CardType.parse(type);
+            parent.session.host().configure(new ApConfigInfo(apm, aqm, adm, apxa, na, nd), t);
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- guest
+
+    @Command(name = "guest", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = "Start, stop or show a KVM guest.",
+            subcommands = {GuestCmd.Start.class, GuestCmd.Stop.class, GuestCmd.Show.class})
+    static final class GuestCmd implements Callable<Integer> {
+        private final HostCommands parent;
+
+        GuestCmd(HostCommands parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            parent.out.add("aplab: guest: missing command (start, stop, show)");
+            return 2;
+        }
+
+        @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+                description = "Start guest NAME with the vfio-ap device(s): open the device and set the KVM pointer.")
+        static final class Start implements Callable<Integer> {
+            private final HostCommands parent;
+            @Parameters(paramLabel = "NAME")
+            String name;
+            @Option(names = "--mdev", required = true, paramLabel = "UUID", description = "a vfio_ap mdev (repeat for more; the kernel allows one)")
+            List<String> mdevs;
+
+            Start(HostCommands parent) {
+                this.parent = parent;
+            }
+
+            @Override
+            public Integer call() {
+                Host host = parent.session.host();
+                try {
+                    host.startGuest(name, mdevs);
+                } catch (Host.GuestStartException e) {
+                    parent.out.add("aplab: guest start: " + name + ": " + e.getMessage());
+                    return 1;
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    parent.out.add("aplab: guest start: " + e.getMessage());
+                    return 1;
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+                description = "Shut guest NAME down: its vfio-ap devices are closed, the KVM pointer cleared.")
+        static final class Stop implements Callable<Integer> {
+            private final HostCommands parent;
+            @Parameters(paramLabel = "NAME")
+            String name;
+
+            Stop(HostCommands parent) {
+                this.parent = parent;
+            }
+
+            @Override
+            public Integer call() {
+                try {
+                    parent.session.host().stopGuest(name);
+                } catch (IllegalStateException e) {
+                    parent.out.add("aplab: guest stop: " + e.getMessage());
+                    return 1;
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+                description = "What guest NAME's CRYCB holds: adapters, domains, control domains.")
+        static final class Show implements Callable<Integer> {
+            private final HostCommands parent;
+            @Parameters(paramLabel = "NAME")
+            String name;
+
+            Show(HostCommands parent) {
+                this.parent = parent;
+            }
+
+            @Override
+            public Integer call() {
+                Guest g = parent.session.host().guest(name);
+                if (g == null) {
+                    parent.out.add("aplab: guest show: no guest " + name);
+                    return 1;
+                }
+                parent.out.addAll(g.kvm().show());
+                return 0;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lockdep, kernel
+
+    @Command(name = "lockdep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = "The lock-order report: every 'acquired after' edge, then the verdict.")
+    static final class LockdepCmd implements Callable<Integer> {
+        private final HostCommands parent;
+
+        LockdepCmd(HostCommands parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            parent.out.addAll(parent.session.host().lockdep().reportLines());
+            return 0;
+        }
+    }
+
+    @Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = {"Start over on a fresh host running another kernel: 5.17 (before the dynamic",
+                "configuration series), 6.0 (the series as merged) or 6.18 (mainline, the default)."})
+    static final class KernelCmd implements Callable<Integer> {
+        private final HostCommands parent;
+        @Parameters(paramLabel = "RELEASE")
+        String release;
+
+        KernelCmd(HostCommands parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            parent.session.reset(KernelVersion.parse(release));
+            return 0;
+        }
+    }
+}
