@@ -4,8 +4,8 @@ import aplab.ap.ApConfigInfo;
 import aplab.kernel.KernelVersion;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code struct ap_matrix_dev}, the singleton {@code /sys/devices/vfio_ap/matrix}: vfio_ap's copy
@@ -18,8 +18,12 @@ public final class MatrixDev {
 
     final TrackedLock guestsLock;
     final TrackedLock mdevsLock;
-    /** mdev_list: the kernel adds at the head (list_add), so the newest mdev comes first. */
-    final List<MatrixMdev> mdevList = new ArrayList<>();
+    /**
+     * mdev_list: the kernel adds at the head (list_add), so the newest mdev comes first. Changed
+     * under the kernel's locks; copy-on-write so that the model's own lookups (sysfs directory
+     * listings, QEMU opening a device) need no kernel lock.
+     */
+    final List<MatrixMdev> mdevList = new CopyOnWriteArrayList<>();
     volatile ApConfigInfo info;
     int availableInstances = MAX_INSTANCES;
 

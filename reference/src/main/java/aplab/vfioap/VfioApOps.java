@@ -46,6 +46,7 @@ public final class VfioApOps implements ApDriver {
     private final List<String> resetLog = Collections.synchronizedList(new ArrayList<>());
     private final Map<Apqn, Integer> zapqFaults = Collections.synchronizedMap(new HashMap<>());
     private final Map<String, Integer> guestUpdates = Collections.synchronizedMap(new HashMap<>());
+    private volatile java.util.function.Consumer<String> filterTracer;
 
     public VfioApOps(LockDep lockdep, KernelVersion version, ApBus bus) {
         this.lockdep = lockdep;
@@ -612,9 +613,32 @@ public final class VfioApOps implements ApDriver {
      * linked queue of this adapter" is {@code shadow.aqm subset of passable[apid]}.
      */
     boolean filterMatrix(MatrixMdev m, ApMask apmFiltered) {
+        boolean changed = filterMatrixWhole(m, apmFiltered);
+        traceFilter("vfio_ap_mdev_filter_matrix", m, changed);
+        return changed;
+    }
+
+    /** Every filtering is described to {@code tracer} (null: no tracing): previous and new shadow. */
+    public void traceFilter(java.util.function.Consumer<String> tracer) {
+        this.filterTracer = tracer;
+    }
+
+    private ApMask lastPrevApm;
+
+    private void traceFilter(String function, MatrixMdev m, boolean changed) {
+        var t = filterTracer;
+        if (t != null) {
+            t.accept(function + ": prev_shadow_apm=" + lastPrevApm.toIdList(2) + " shadow_apm="
+                    + m.shadowApcb.apm.toIdList(2) + " shadow_aqm=" + m.shadowApcb.aqm.toIdList(4)
+                    + (changed ? " changed" : " unchanged"));
+        }
+    }
+
+    private boolean filterMatrixWhole(MatrixMdev m, ApMask apmFiltered) {
         ApConfigInfo info = matrixDev.info;
         ApMask prevShadowApm = m.shadowApcb.apm.copy();
         ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        lastPrevApm = prevShadowApm;
         m.shadowApcb.init(info);
         apmFiltered.clearAll();
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
@@ -666,6 +690,7 @@ public final class VfioApOps implements ApDriver {
     boolean filterMatrixDelta(MatrixMdev m, ApMask apm, ApMask aqm) {
         ApConfigInfo info = matrixDev.info;
         ApMask prevShadowApm = m.shadowApcb.apm.copy();
+        lastPrevApm = prevShadowApm;
         ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
         m.shadowApcb.init(info);
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
@@ -675,7 +700,9 @@ public final class VfioApOps implements ApDriver {
                 m.shadowApcb.apm.clear(apid);
             }
         });
-        return !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+        boolean changed = !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+        traceFilter("vfio_ap_mdev_filter_matrix(apm_delta=" + apm.toIdList(2) + ", aqm_delta=" + aqm.toIdList(4) + ")", m, changed);
+        return changed;
     }
 
     /** vfio_ap_mdev_filter_cdoms: shadow adm = matrix adm AND host adm; whether it changed. */
@@ -1185,21 +1212,18 @@ public final class VfioApOps implements ApDriver {
 
     /** The mdevs, oldest first (for listings; the kernel's list runs newest first). */
     public List<MatrixMdev> mdevs() {
-        try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
-            List<MatrixMdev> out = new ArrayList<>(matrixDev.mdevList);
-            Collections.reverse(out);
-            return out;
-        }
+        List<MatrixMdev> out = new ArrayList<>(matrixDev.mdevList);
+        Collections.reverse(out);
+        return out;
     }
 
+    /** The mdev with that UUID (as the device's sysfs name: lower case), or null. */
     public MatrixMdev mdev(String uuid) {
-        try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
-            for (MatrixMdev m : matrixDev.mdevList) {
-                if (m.uuid().equals(uuid)) {
-                    return m;
-                }
+        for (MatrixMdev m : matrixDev.mdevList) {
+            if (m.uuid().equals(uuid)) {
+                return m;
             }
-            return null;
         }
+        return null;
     }
 }

@@ -1,0 +1,97 @@
+package aplab.notebook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a notebook run into Markdown (the golden and the reading copy) and into nbformat 4 JSON. */
+public final class NotebookRender {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private NotebookRender() {
+    }
+
+    /** Prose as it is, each code cell in a java block, its output in a text block under it. */
+    public static String markdown(Notebook.Result r) {
+        StringBuilder b = new StringBuilder();
+        List<NotebookSource.Cell> cells = r.source().cells();
+        for (int i = 0; i < cells.size(); i++) {
+            NotebookSource.Cell c = cells.get(i);
+            if (b.length() > 0) {
+                b.append('\n');
+            }
+            if (c.kind() == NotebookSource.Kind.MARKDOWN) {
+                b.append(c.text()).append('\n');
+                continue;
+            }
+            b.append("```java\n").append(c.text()).append("\n```\n");
+            String out = r.output(i);
+            if (!out.isEmpty()) {
+                b.append("\n```text\n").append(out.endsWith("\n") ? out : out + "\n").append("```\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** An nbformat 4.5 notebook with one cell per {@code // %%} cell and the outputs filled in. */
+    public static String ipynb(Notebook.Result r) {
+        ObjectNode nb = JSON.createObjectNode();
+        nb.put("nbformat", 4);
+        nb.put("nbformat_minor", 5);
+        ObjectNode meta = nb.putObject("metadata");
+        ObjectNode ks = meta.putObject("kernelspec");
+        ks.put("name", "java");
+        ks.put("display_name", "Java (aplab notebook)");
+        ks.put("language", "java");
+        ObjectNode li = meta.putObject("language_info");
+        li.put("name", "java");
+        li.put("file_extension", ".java");
+        meta.putObject("jupytext").put("formats", "java:percent");
+        ArrayNode cellsJson = nb.putArray("cells");
+        List<NotebookSource.Cell> cells = r.source().cells();
+        int count = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            NotebookSource.Cell c = cells.get(i);
+            ObjectNode cell = cellsJson.addObject();
+            cell.put("id", r.source().name().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + i);
+            cell.put("cell_type", c.kind() == NotebookSource.Kind.MARKDOWN ? "markdown" : "code");
+            cell.putObject("metadata");
+            if (c.kind() == NotebookSource.Kind.CODE) {
+                cell.put("execution_count", ++count);
+                ArrayNode outputs = cell.putArray("outputs");
+                String out = r.output(i);
+                if (!out.isEmpty()) {
+                    ObjectNode o = outputs.addObject();
+                    o.put("output_type", "stream");
+                    o.put("name", "stdout");
+                    lines(o.putArray("text"), out);
+                }
+            }
+            lines(cell.putArray("source"), c.text());
+        }
+        try {
+            return JSON.writeValueAsString(nb) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** nbformat's multiline strings: a list of lines, each but the last ending in a newline. */
+    private static void lines(ArrayNode arr, String text) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                parts.add(text.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        if (start < text.length()) {
+            parts.add(text.substring(start));
+        }
+        parts.forEach(arr::add);
+    }
+}
