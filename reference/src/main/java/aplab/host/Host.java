@@ -6,6 +6,8 @@ import aplab.ap.CardType;
 import aplab.ap.Cex4QueueDriver;
 import aplab.kernel.KernelException;
 import aplab.kernel.KernelVersion;
+import aplab.kernel.PlantedBug;
+import java.util.Set;
 import aplab.kvm.Kvm;
 import aplab.lockdep.LockDep;
 import aplab.vfioap.MatrixMdev;
@@ -33,10 +35,15 @@ public final class Host {
     }
 
     public Host(KernelVersion version) {
+        this(version, PlantedBug.fromSystemProperty());
+    }
+
+    /** A host whose vfio_ap driver has the given defects planted (for showing that checks catch them). */
+    public Host(KernelVersion version, Set<PlantedBug> planted) {
         this.version = version;
         this.bus = new ApBus(lockdep, version);
         bus.register(new Cex4QueueDriver());
-        this.vfioAp = new VfioApOps(lockdep, version, bus);
+        this.vfioAp = new VfioApOps(lockdep, version, bus, planted);
         bus.register(vfioAp);
     }
 
