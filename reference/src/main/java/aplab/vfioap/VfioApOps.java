@@ -197,8 +197,11 @@ public final class VfioApOps implements ApDriver {
                 }
                 matrixDev.availableInstances--;
                 MatrixMdev m = new MatrixMdev(uuid);
-                m.matrix.init(matrixDev.info);
-                m.shadowApcb.init(matrixDev.info);
+                // before the series matrix_dev->info was the QCI read when the module loaded;
+                // the model's module loads with the host's first configuration
+                ApConfigInfo info = version.dynamic() ? matrixDev.info : bus.qci();
+                m.matrix.init(info);
+                m.shadowApcb.init(info);
                 matrixDev.mdevList.add(0, m);
                 return m;
             }
