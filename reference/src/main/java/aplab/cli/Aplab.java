@@ -1,3 +1,10 @@
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.jline:jline:3.30.0
+//DEPS io.github.java-diff-utils:java-diff-utils:4.15
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.0
+// JBang reads these //DEPS from every script that includes the model's sources (the aplab
+// launcher, the notebooks): keep the versions equal to the pom's. No //SOURCES here: JBang
+// would include this file again through its own glob.
 package aplab.cli;
 
 import aplab.shell.Versions;

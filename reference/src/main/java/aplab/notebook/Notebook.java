@@ -95,14 +95,22 @@ public final class Notebook {
         }
     }
 
-    /** Whether this JVM runs the notebook under the corpus runner (then main must not exit). */
+    /**
+     * Where a notebook's source is: {@code -Djbang.source}, else {@code notebooks/NAME.java} under
+     * {@code -Daplab.root}, else under the working directory ({@code tools/jbang NAME@.} runs in the
+     * repository root).
+     */
     public static Path locate(Class<?> notebookClass) {
         String jbang = System.getProperty("jbang.source");
         if (jbang != null && Files.exists(Path.of(jbang))) {
             return Path.of(jbang);
         }
-        String root = System.getProperty("aplab.root", ".");
-        return Path.of(root, "notebooks", notebookClass.getSimpleName() + ".java");
+        String file = notebookClass.getSimpleName() + ".java";
+        Path underRoot = Path.of(System.getProperty("aplab.root", "."), "notebooks", file);
+        if (Files.exists(underRoot)) {
+            return underRoot;
+        }
+        return Path.of("notebooks", file);
     }
 
     /** An OutputStream that charges bytes to cells by the writing source line. */
