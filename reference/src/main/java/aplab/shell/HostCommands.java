@@ -73,12 +73,13 @@ public final class HostCommands implements Callable<Integer> {
         cl.setOut(pw);
         cl.setErr(pw);
         cl.setParameterExceptionHandler((ex, args) -> {
-            String where = ex.getCommandLine().getCommandName();
-            sink.add("aplab: " + (where.equals("aplab") ? "" : where + ": ") + ex.getMessage());
+            String where = ex.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^aplab ?", "");
+            sink.add("aplab: " + (where.isEmpty() ? "" : where + ": ") + ex.getMessage());
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parse) -> {
-            sink.add("aplab: " + c.getCommandName() + ": " + ex.getMessage());
+            String where = c.getCommandSpec().qualifiedName(" ").replaceFirst("^aplab ?", "");
+            sink.add("aplab: " + where + ": " + ex.getMessage());
             return 1;
         });
         return cl;
