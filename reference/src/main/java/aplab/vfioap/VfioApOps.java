@@ -237,7 +237,7 @@ public final class VfioApOps implements ApDriver {
                 if (!matrixDev.mdevList.contains(m)) {
                     throw new KernelException(Errno.ENODEV);
                 }
-                resetQueues(new ArrayList<>(m.qtable.values()));
+                resetQueues(queuesToReset(m));
                 for (VfioApQueue q : new ArrayList<>(m.qtable.values())) {
                     unlinkQueue(m, q);
                 }
@@ -834,6 +834,24 @@ public final class VfioApOps implements ApDriver {
         }
     }
 
+    /**
+     * vfio_ap_mdev_reset_queues: the linked queues (6.0+); before the series there were no links
+     * and it walked matrix apm x aqm, resetting every queue found bound to vfio_ap.
+     */
+    private List<VfioApQueue> queuesToReset(MatrixMdev m) {
+        if (version.dynamic()) {
+            return new ArrayList<>(m.qtable.values());
+        }
+        List<VfioApQueue> out = new ArrayList<>();
+        m.matrix.apm.forEach(apid -> m.matrix.aqm.forEach(apqi -> {
+            VfioApQueue q = vfioQueue(new Apqn(apid, apqi));
+            if (q != null) {
+                out.add(q);
+            }
+        }));
+        return out;
+    }
+
     private void resetQueues(List<VfioApQueue> qlist) {
         for (VfioApQueue q : qlist) {
             resetQueue(q);
@@ -953,15 +971,23 @@ public final class VfioApOps implements ApDriver {
      * the APQN now, "assigned" if an mdev has it, else "unassigned".
      */
     public String queueStatusShow(ApQueue apq) {
-        try (var op = lockdep.operation("status_show");
-                Locks l = new Locks().take(matrixDev.guestsLock).take(matrixDev.mdevsLock)) {
-            MatrixMdev m = mdevForApqn(apq.apqn());
-            if (m == null) {
-                return "unassigned\n";
+        Locks l = new Locks();
+        try (var op = lockdep.operation("status_show")) {
+            if (mainline()) {
+                l.take(matrixDev.guestsLock); // 2026 fix
             }
-            boolean inUse = m.kvm != null && m.shadowApcb.apm.test(apq.apqn().apid())
-                    && m.shadowApcb.aqm.test(apq.apqn().apqi());
-            return inUse ? "in use\n" : "assigned\n";
+            try (l) {
+                l.take(matrixDev.mdevsLock);
+                MatrixMdev m = mdevForApqn(apq.apqn());
+                if (m == null) {
+                    return "unassigned\n";
+                }
+                // 6.0: "in use" whenever the mdev has a guest; since "fix sysfs status attribute
+                // for AP queue devices" (2023) only if the guest has the APQN
+                boolean inUse = m.kvm != null && (!mainline() || (m.shadowApcb.apm.test(apq.apqn().apid())
+                        && m.shadowApcb.aqm.test(apq.apqn().apqi())));
+                return inUse ? "in use\n" : "assigned\n";
+            }
         }
     }
 
@@ -1087,8 +1113,10 @@ public final class VfioApOps implements ApDriver {
                 doHotplug = filterMatrixDelta(m, m.apmAdd, m.aqmAdd);
             } else if (filterAdapters) {
                 doHotplug = filterMatrixDelta(m, m.apmAdd, m.shadowApcb.aqm.copy());
-            } else if (filterDomains) {
-                doHotplug = filterMatrixDelta(m, m.shadowApcb.apm.copy(), m.aqmAdd);
+            } else {
+                // unconditional in 6.0: with only control domains added the delta aqm is empty,
+                // so the shadow is rebuilt from matrix AND host without examining any queue
+                doHotplug = filterMatrixDelta(m, m.shadowApcb.apm.copy(), m.aqmAdd.and(m.matrix.aqm));
             }
             if (filterCdoms) {
                 doHotplug |= filterCdoms(m);
@@ -1177,7 +1205,7 @@ public final class VfioApOps implements ApDriver {
                 }
                 try (Locks l = getUpdateLocksForKvm(kvm)) {
                     kvm.clearMasks();
-                    resetQueues(new ArrayList<>(m.qtable.values()));
+                    resetQueues(queuesToReset(m));
                     m.kvm = null;
                 }
             }
