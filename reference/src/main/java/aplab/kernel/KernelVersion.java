@@ -11,7 +11,10 @@ package aplab.kernel;
  *       has no {@code in_use} veto.</li>
  *   <li>{@link #V6_0}: Linux 6.0, the v20 series as merged (v18 plus review): filtering examines only
  *       the newly assigned APID or APQI ({@code apm_delta}/{@code aqm_delta}), the defect behind
- *       CVE-2024-26620; no {@code ap_config}, no {@code features}.</li>
+ *       CVE-2024-26620; no {@code ap_config}, no {@code features}. Queue links behave as after the
+ *       2022 fixes ("bypass unnecessary processing", "fix unlinking of queues from the mdev"): the
+ *       qtable corruption on a duplicate assignment and the stale links after unassign are not
+ *       modelled.</li>
  *   <li>{@link #MAINLINE}: the current driver (Linux 6.18 with the 2026 vfio_ap fixes): the whole
  *       matrix is filtered over the shadow, filtered adapters' queues are reset, probe defers to
  *       scan-complete during a configuration change, {@code ap_config} and {@code features}

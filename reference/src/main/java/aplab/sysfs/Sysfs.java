@@ -137,7 +137,7 @@ public final class Sysfs {
         Map<String, Supplier<Node>> c = new TreeMap<>();
         c.put("config", () -> Node.ro(() -> (q.config() ? "1" : "0") + "\n"));
         VfioApOps vfio = host.vfioAp();
-        if (q.driver() == vfio && host.version().dynamic()) {
+        if (q.driver() == vfio) { // the status attribute came in 5.17
             c.put("status", () -> Node.ro(() -> vfio.queueStatusShow(q)));
         }
         return Node.dir(c);

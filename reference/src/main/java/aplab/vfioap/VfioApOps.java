@@ -170,11 +170,15 @@ public final class VfioApOps implements ApDriver {
     // ================================================================= mdev create / remove
 
     /**
-     * {@code create} store (mdev core create_store + vfio_ap_mdev_probe): the first 36 bytes must be
-     * a UUID (uuid_is_valid), EINVAL otherwise; EEXIST if an mdev has it; EPERM when no instance
+     * {@code create} store (mdev core create_store + vfio_ap_mdev_probe): 36 or 37 bytes whose
+     * first 36 are a UUID (guid_parse), EINVAL otherwise; EEXIST if an mdev has it; EPERM when no instance
      * is left. Returns the mdev's name (the UUID in lower case).
      */
     public MatrixMdev mdevCreate(String buf) {
+        // create_store: count must be UUID_STRING_LEN or one more (a newline, or any byte)
+        if (buf.length() < 36 || buf.length() > 37) {
+            throw new KernelException(Errno.EINVAL);
+        }
         String s = Kstrtox.cstr(buf);
         if (s.length() < 36 || !UUID.matcher(s.substring(0, 36)).matches()) {
             throw new KernelException(Errno.EINVAL);
