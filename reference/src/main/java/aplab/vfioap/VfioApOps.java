@@ -1170,26 +1170,43 @@ public final class VfioApOps implements ApDriver {
             } finally {
                 kvm.pqapHookRwsem().unlock();
             }
+            boolean refused = false;
             try (Locks l = getUpdateLocksForKvm(kvm)) {
                 for (MatrixMdev other : matrixDev.mdevList) {
                     if (other != m && other.kvm == kvm) {
-                        if (mainline()) {
-                            // 2026 fix: do not leave the hook pointing at the refused mdev
-                            kvm.pqapHookRwsem().lock();
-                            kvm.setPqapHook(prevHook);
-                            kvm.pqapHookRwsem().unlock();
-                        }
-                        throw new KernelException(Errno.EPERM);
+                        refused = true;
+                        break;
                     }
                 }
-                m.kvm = kvm;
-                if (version.dynamic()) {
-                    updateGuestApcb(m);
-                } else {
-                    kvm.setMasks(m.matrix.apm, m.matrix.aqm, m.matrix.adm);
-                    guestUpdates.merge(m.uuid(), 1, Integer::sum);
+                if (!refused) {
+                    attachLocked(m, kvm);
                 }
             }
+            if (refused) {
+                if (mainline()) {
+                    // 2026 fix: do not leave the hook pointing at the refused mdev; the rwsem is
+                    // taken after the driver's locks are dropped (handle_pqap holds it, then
+                    // takes mdevs_lock)
+                    kvm.pqapHookRwsem().lock();
+                    try {
+                        kvm.setPqapHook(prevHook);
+                    } finally {
+                        kvm.pqapHookRwsem().unlock();
+                    }
+                }
+                throw new KernelException(Errno.EPERM);
+            }
+        }
+    }
+
+    /** The attach itself, with the update locks held. */
+    private void attachLocked(MatrixMdev m, Kvm kvm) {
+        m.kvm = kvm;
+        if (version.dynamic()) {
+            updateGuestApcb(m);
+        } else {
+            kvm.setMasks(m.matrix.apm, m.matrix.aqm, m.matrix.adm);
+            guestUpdates.merge(m.uuid(), 1, Integer::sum);
         }
     }
 
