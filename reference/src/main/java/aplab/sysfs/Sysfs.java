@@ -85,8 +85,8 @@ public final class Sysfs {
     private Node root() {
         Map<String, Supplier<Node>> sys = new TreeMap<>();
         // the matrix device sits on the "matrix" bus too: /sys/bus/matrix/devices/matrix
-        sys.put("bus", () -> Node.dir(Map.of("ap", this::apBus, "matrix",
-                () -> Node.dir(Map.of("devices", () -> Node.dir(Map.of("matrix", this::matrixDevice))))));
+        Supplier<Node> matrixBus = () -> Node.dir(Map.of("devices", () -> Node.dir(Map.of("matrix", this::matrixDevice))));
+        sys.put("bus", () -> Node.dir(Map.of("ap", this::apBus, "matrix", matrixBus)));
         sys.put("devices", () -> Node.dir(Map.of("vfio_ap", () -> Node.dir(Map.of("matrix", this::matrixDevice)))));
         return Node.dir(Map.of("sys", () -> Node.dir(sys)));
     }
