@@ -27,6 +27,9 @@ public final class ShellCommand implements Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "RELEASE", description = "5.17, 6.0 or 6.18 (default)")
     String kernel;
 
+    @Option(names = "--from", paramLabel = "FILE", description = "start on the host of a snapshot (tools/capture-host) or a transcript (at its end)")
+    java.nio.file.Path from;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +42,23 @@ public final class ShellCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("aplab: shell: " + e.getMessage());
             return 2;
         }
-        Session session = new Session(v);
+        Session session;
+        if (from != null) {
+            aplab.snapshot.HostLoader.Loaded loaded;
+            try {
+                loaded = aplab.snapshot.HostLoader.load(from, kernel == null ? null : v);
+            } catch (aplab.snapshot.LoadException e) {
+                spec.commandLine().getErr().println("aplab: " + e.oneLine());
+                return 2;
+            }
+            session = loaded.session();
+            if (!loaded.findings().isEmpty()) {
+                spec.commandLine().getErr().println("aplab: " + loaded.findings().size()
+                        + " conformance finding(s) between the snapshot and the model: aplab load " + from);
+            }
+        } else {
+            session = new Session(v);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (System.console() == null) {
             // not a terminal: read commands line by line, no prompt

@@ -48,7 +48,7 @@ public final class Session {
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "aplab" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab" -> true;
             default -> false;
         };
     }
@@ -77,6 +77,8 @@ public final class Session {
                 case "cat" -> withoutRedirect(out, p.redirect(), () -> cat(out, args));
                 case "ls" -> withoutRedirect(out, p.redirect(), () -> ls(out, args));
                 case "cd" -> cd(out, args);
+                case "lszcrypt" -> withoutRedirect(out, p.redirect(),
+                        () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args)));
                 case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
                 default -> out.add("aplab: unknown command: " + cmd);
             }
@@ -105,14 +107,27 @@ public final class Session {
 
     private void echo(List<String> out, List<String> args, String redirect) {
         boolean newline = true;
+        boolean escapes = false;
         int i = 0;
         while (i < args.size() && args.get(i).matches("-[neE]+")) {
-            if (args.get(i).contains("n")) {
-                newline = false;
+            for (char c : args.get(i).substring(1).toCharArray()) {
+                if (c == 'n') {
+                    newline = false;
+                } else {
+                    escapes = c == 'e';
+                }
             }
             i++;
         }
-        String value = String.join(" ", args.subList(i, args.size())) + (newline ? "\n" : "");
+        String text = String.join(" ", args.subList(i, args.size()));
+        if (escapes) {
+            String[] r = bashEscapes(text);
+            text = r[0];
+            if (r[1] != null) {
+                newline = false; // \c: no further output
+            }
+        }
+        String value = text + (newline ? "\n" : "");
         if (redirect == null) {
             if (!value.isEmpty()) {
                 for (String l : value.split("\n", -1)) {
@@ -125,6 +140,57 @@ public final class Session {
             return;
         }
         write(out, redirect, value, "echo");
+    }
+
+    /** bash's echo -e: \\n \\t \\\\ \\a \\b \\e \\f \\r \\v \\0nnn \\xHH, and \\c ends the output. */
+    static String[] bashEscapes(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 >= s.length()) {
+                b.append(c);
+                continue;
+            }
+            char n = s.charAt(++i);
+            switch (n) {
+                case 'n' -> b.append('\n');
+                case 't' -> b.append('\t');
+                case 'r' -> b.append('\r');
+                case 'a' -> b.append('\u0007');
+                case 'b' -> b.append('\b');
+                case 'e', 'E' -> b.append('\u001b');
+                case 'f' -> b.append('\f');
+                case 'v' -> b.append('\u000b');
+                case '\\' -> b.append('\\');
+                case 'c' -> {
+                    return new String[] {b.toString(), "stop"};
+                }
+                case '0' -> {
+                    int v = 0;
+                    int k = 0;
+                    while (k < 3 && i + 1 < s.length() && s.charAt(i + 1) >= '0' && s.charAt(i + 1) <= '7') {
+                        v = v * 8 + (s.charAt(++i) - '0');
+                        k++;
+                    }
+                    b.append((char) (v & 0xff));
+                }
+                case 'x' -> {
+                    int v = 0;
+                    int k = 0;
+                    while (k < 2 && i + 1 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0) {
+                        v = v * 16 + Character.digit(s.charAt(++i), 16);
+                        k++;
+                    }
+                    if (k == 0) {
+                        b.append("\\x");
+                    } else {
+                        b.append((char) v);
+                    }
+                }
+                default -> b.append('\\').append(n);
+            }
+        }
+        return new String[] {b.toString(), null};
     }
 
     private void write(List<String> out, String target, String value, String writer) {

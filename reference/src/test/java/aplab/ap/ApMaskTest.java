@@ -33,6 +33,12 @@ class ApMaskTest {
         assertThat(ApMask.parseHex("").isEmpty()).isTrue();
         assertThat(ApMask.parseHex("0x").isEmpty()).isTrue();
         assertThat(ApMask.parseHex("0x" + "f".repeat(64))).isEqualTo(ApMask.allOnes());
+        assertThat(ApMask.parseHex("0x" + "f".repeat(64) + "\n")).isEqualTo(ApMask.allOnes());
+        assertThat(ApMask.parseHex("0xFF").ids()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        // the documentation's boot parameters: ap.apmask=0xffff ap.aqmask=0x40
+        assertThat(ApMask.parseHex("0xffff").ids()).containsExactlyElementsOf(ApMask.range(0, 15).ids());
+        assertThat(ApMask.parseHex("0x40").ids()).containsExactly(1);
+        assertThat(ApMask.parseHex("0x40").toHex()).isEqualTo("0x40" + "0".repeat(62));
     }
 
     @Test
@@ -53,6 +59,27 @@ class ApMaskTest {
         assertThat(ApMask.parseBitmapStr("+1,-1", new ApMask()).isEmpty()).isTrue();
         assertThat(ApMask.parseBitmapStr("+010\n", new ApMask()).ids()).containsExactly(8);
         assertThat(ApMask.parseBitmapStr("+1,,+2,\n", new ApMask()).ids()).containsExactly(1, 2);
+    }
+
+    @Test
+    void laterTermsWinAndRangesCoverBothEnds() {
+        assertThat(ApMask.parseBitmapStr("-5,+5", new ApMask()).ids()).containsExactly(5);
+        assertThat(ApMask.parseBitmapStr("+5,-5", ApMask.of(5)).isEmpty()).isTrue();
+        assertThat(ApMask.parseBitmapStr("-0-255", ApMask.allOnes()).isEmpty()).isTrue();
+        assertThat(ApMask.parseBitmapStr("+0-255", new ApMask())).isEqualTo(ApMask.allOnes());
+        assertThat(ApMask.parseBitmapStr("+0xf0-0xff,-0xf1-0xfe", new ApMask()).ids()).containsExactly(0xf0, 0xff);
+        // the documentation's example from all ones: sets 0 and 71, clears 6 and 240
+        ApMask doc = ApMask.parseBitmapStr("+0,-6,+0x47,-0xf0", ApMask.allOnes());
+        assertThat(doc.test(0) && doc.test(0x47) && !doc.test(6) && !doc.test(0xf0)).isTrue();
+        assertThat(doc.cardinality()).isEqualTo(254);
+    }
+
+    @Test
+    void valuesAboveIntMaxAreRefusedNotWrapped() {
+        // the relative parser works with unsigned longs (post-merge fix: INT_MAX+1 crashed it)
+        assertThat(errno(() -> ApMask.parseBitmapStr("+2147483648", new ApMask()))).isEqualTo(Errno.EINVAL);
+        assertThat(errno(() -> ApMask.parseBitmapStr("+4294967296", new ApMask()))).isEqualTo(Errno.EINVAL);
+        assertThat(errno(() -> ApMask.parseBitmapStr("+0-4294967301", new ApMask()))).isEqualTo(Errno.EINVAL);
     }
 
     @Test

@@ -3,6 +3,11 @@ package aplab.lockdep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import aplab.Fixture;
+import aplab.ap.ApConfigInfo;
+import aplab.ap.ApMask;
+import aplab.ap.CardType;
+import aplab.kernel.Errno;
 import aplab.shell.Session;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -107,5 +112,73 @@ class LockDepTest {
                 .contains("ap_perms_mutex -> guests_lock", "guests_lock -> kvm->lock", "kvm->lock -> mdevs_lock",
                         "guests_lock -> mdevs_lock")
                 .doesNotContain("mdevs_lock -> guests_lock", "kvm->lock -> guests_lock", "guests_lock -> ap_perms_mutex");
+    }
+
+    @Test
+    void aRealisticSequenceThroughSysfsKeepsTheKernelOrder() {
+        Fixture f = new Fixture().host(ApMask.of(5, 6), ApMask.of(4, 0x47));
+        f.ok(Fixture.APMASK, "-5,-6");
+        f.ok(Fixture.CREATE, Fixture.U1, Fixture.U2);
+        f.ok(Fixture.mdev(Fixture.U1, "assign_adapter"), "5");
+        f.ok(Fixture.mdev(Fixture.U1, "assign_domain"), "4", "0x47");
+        f.ok(Fixture.mdev(Fixture.U1, "assign_control_domain"), "4");
+        f.start("g1", Fixture.U1);
+        f.ok(Fixture.mdev(Fixture.U1, "assign_adapter"), "6");
+        f.ok(Fixture.mdev(Fixture.U1, "unassign_domain"), "0x47");
+        f.ok(Fixture.mdev(Fixture.U2, "assign_domain"), "0x47");
+        f.ok(Fixture.mdev(Fixture.U2, "assign_adapter"), "5");
+        assertThat(f.echo(Fixture.APMASK, "+5")).isEqualTo(Errno.EBUSY);
+        f.ok(Fixture.VFIO_UNBIND, "06.0004");
+        f.ok(Fixture.VFIO_BIND, "06.0004");
+        f.host.configure(new ApConfigInfo(ApMask.of(5), ApMask.of(4, 0x47), ApMask.of(0x47), true, 255, 255),
+                CardType.DEFAULT);
+        f.host.configure(new ApConfigInfo(ApMask.of(5, 6), ApMask.of(4, 0x47), ApMask.of(4, 0x47), true, 255, 255),
+                CardType.DEFAULT);
+        f.ok(Fixture.mdev(Fixture.U1, "ap_config"), "0x06,0x08,0x08");
+        f.cat(Fixture.mdev(Fixture.U1, "guest_matrix"));
+        f.cat("/sys/bus/ap/devices/05.0004/status");
+        f.host.stopGuest("g1");
+        f.ok(Fixture.mdev(Fixture.U2, "remove"), "1");
+        LockDep ld = f.host.lockdep();
+        assertThat(ld.reports()).as(String.join("\n", ld.reportLines())).isEmpty();
+        assertThat(ld.edges()).extracting(Object::toString)
+                .contains("guests_lock -> kvm->lock", "kvm->lock -> mdevs_lock", "ap_perms_mutex -> guests_lock",
+                        "guests_lock -> mdevs_lock")
+                .doesNotContain("mdevs_lock -> guests_lock", "mdevs_lock -> kvm->lock", "kvm->lock -> guests_lock",
+                        "guests_lock -> ap_perms_mutex", "mdevs_lock -> ap_perms_mutex", "kvm->lock -> ap_perms_mutex");
+        // pqap_hook_rwsem is taken and dropped before the driver's locks: no edge either way
+        assertThat(ld.edges()).noneMatch(e -> e.from().contains("pqap_hook") && !e.to().contains("pqap_hook")
+                && (e.to().equals("guests_lock") || e.to().equals("mdevs_lock")));
+    }
+
+    @Test
+    void theEpermPathOfSetKvmKeepsThePqapHookOrder() {
+        // arch/s390/kvm/priv.c handle_pqap holds kvm->arch.crypto.pqap_hook_rwsem (read) while the
+        // hook, vfio_ap's handle_pqap, takes mdevs_lock: pqap_hook_rwsem -> mdevs_lock. set_kvm and
+        // unset_kvm therefore take and drop the rwsem before the driver's locks (vfio-ap-locking.rst).
+        Fixture f = new Fixture().host(ApMask.of(5, 6), ApMask.of(4, 0x47));
+        f.ok(Fixture.APMASK, "-5,-6");
+        f.ok(Fixture.CREATE, Fixture.U1, Fixture.U2);
+        aplab.kvm.Kvm vcpuSide = new aplab.kvm.Kvm("g0", f.host.lockdep(), true);
+        TrackedLock mdevs = f.host.vfioAp().matrixDev().mdevsLock();
+        vcpuSide.pqapHookRwsem().lock(); // a vCPU intercepts PQAP(AQIC)
+        mdevs.lock();                    // vfio_ap's handle_pqap
+        mdevs.unlock();
+        vcpuSide.pqapHookRwsem().unlock();
+        // a normal start and stop keep the order
+        f.start("g1", Fixture.U1);
+        f.host.stopGuest("g1");
+        assertThat(f.host.lockdep().reports()).isEmpty();
+        // the refused second device (EPERM) must not take the rwsem under the driver's locks either
+        try {
+            f.host.startGuest("g2", List.of(Fixture.U1, Fixture.U2));
+        } catch (aplab.host.Host.GuestStartException e) {
+            assertThat(e.kernelException().errno()).isEqualTo(Errno.EPERM);
+        }
+        assertThat(f.host.lockdep().reports())
+                .as("MODEL BUG? vfio_ap_mdev_set_kvm's -EPERM path restores kvm->arch.crypto.pqap_hook while holding "
+                        + "guests_lock/kvm->lock/mdevs_lock; KVM's handle_pqap takes pqap_hook_rwsem before mdevs_lock. "
+                        + "Report:\n%s", String.join("\n", f.host.lockdep().reportLines()))
+                .isEmpty();
     }
 }

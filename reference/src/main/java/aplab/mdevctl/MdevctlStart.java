@@ -1,0 +1,186 @@
+package aplab.mdevctl;
+
+import aplab.explain.Explainer;
+import aplab.explain.WhatIf;
+import aplab.host.Host;
+import aplab.kernel.Errno;
+import aplab.shell.Session;
+import aplab.sysfs.Sysfs;
+import aplab.sysfs.SysfsException;
+import aplab.vfioap.ApMatrix;
+import aplab.vfioap.MatrixMdev;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code mdevctl start} of a definition on the model, as mdevctl does it (mdevctl/src/mdev.rs,
+ * {@code MDev::create} and {@code MDev::start}): refuse an existing UUID, find the parent and the
+ * type, check {@code available_instances}, write the UUID to {@code create}, then write each
+ * attribute's value (no newline) in order; at the first failure remove the device again
+ * ({@code remove}) and fail. What mdevctl prints is mdevctl's ({@code Error: ...} and anyhow's
+ * {@code Caused by:} with the OS error); aplab's own explanation follows on lines starting
+ * {@code aplab:}.
+ *
+ * <p>The model has one mdev parent, {@code matrix} (mdevctl finds it as
+ * /sys/class/mdev_bus/matrix, a link to /sys/devices/vfio_ap/matrix). mdevctl's callout scripts
+ * (s390-tools installs one for vfio_ap that checks definitions before a start) are not modelled.
+ */
+public final class MdevctlStart {
+    private static final String MATRIX = "/sys/devices/vfio_ap/matrix";
+
+    /** One sysfs write mdevctl made: the equivalent shell line and what it printed in a shell. */
+    public record Write(String command, List<String> shellOutput) {
+    }
+
+    /** The outcome: mdevctl's exit status, what it printed, aplab's notes, and the writes made. */
+    public record Result(int status, List<String> mdevctl, List<String> aplab, List<Write> writes) {
+    }
+
+    private MdevctlStart() {
+    }
+
+    /**
+     * Starts a device on {@code session}. {@code baseCommands} make a fresh copy of the host as it
+     * was before (for explaining a refusal; may be null).
+     */
+    public static Result start(Session session, List<String> baseCommands, MdevctlDefinition.Device d) {
+        List<String> printed = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<Write> writes = new ArrayList<>();
+        Sysfs sysfs = session.sysfs();
+        Host host = session.host();
+        String uuid = d.uuid();
+        String parent = d.parent();
+        if (host.vfioAp().mdev(uuid) != null) {
+            return fail(printed, notes, writes, "Device already exists", null,
+                    "an mdev " + uuid + " exists already; 'mdevctl stop -u " + uuid + "' (echo 1 > " + MATRIX + "/" + uuid
+                            + "/remove) removes it");
+        }
+        if (!parent.equals("matrix")) {
+            String msg = parent.equalsIgnoreCase("matrix") ? "Unable to find parent device '" + parent + "'. Did you mean 'matrix'?"
+                    : "Unable to find parent device '" + parent + "'";
+            return fail(printed, notes, writes, msg, null, "vfio_ap's mdev parent is 'matrix' (/sys/class/mdev_bus/matrix)");
+        }
+        String types = MATRIX + "/mdev_supported_types";
+        if (!sysfs.isDirectory(types + "/" + d.mdevType())) {
+            return fail(printed, notes, writes, "Parent matrix does not support mdev type " + d.mdevType(), null,
+                    "the matrix device's only type is vfio_ap-passthrough");
+        }
+        String avail = sysfs.read(types + "/" + d.mdevType() + "/available_instances").strip();
+        if (avail.equals("0")) {
+            return fail(printed, notes, writes, "No available instances of " + d.mdevType() + " on matrix", null, null);
+        }
+        List<String> done = new ArrayList<>(baseCommands == null ? List.of() : baseCommands);
+        Errno e = write(session, types + "/" + d.mdevType() + "/create", uuid, writes, done);
+        if (e != null) {
+            return fail(printed, notes, writes, "Failed to create mdev " + uuid + ", type " + d.mdevType() + " on matrix", e,
+                    "writing the UUID to create failed: " + e.name());
+        }
+        String dev = MATRIX + "/" + uuid;
+        for (int i = 0; i < d.attrs().size(); i++) {
+            MdevctlDefinition.Attr a = d.attrs().get(i);
+            String path = Sysfs.normalize("/", dev + "/" + a.name());
+            String where = "attribute " + (i + 1) + " of " + d.attrs().size() + " (line " + a.line() + ")";
+            if (!sysfs.exists(path)) {
+                stop(session, dev, writes, done);
+                return fail(printed, notes, writes, "Invalid attribute '" + a.name() + "'", null,
+                        where + ": the mdev has no attribute '" + a.name() + "'; vfio_ap's are assign_adapter, "
+                                + "assign_domain, assign_control_domain (and their unassign_ forms)");
+            }
+            List<String> before = List.copyOf(done);
+            e = write(session, path, a.value(), writes, done);
+            if (e != null) {
+                stop(session, dev, writes, done);
+                String cmd = writes.get(writes.size() - 2).command();
+                notes.add(where + ": '" + cmd + "' failed with " + e.name() + " (" + e.strerror() + ")");
+                if (baseCommands != null) {
+                    List<String> why = WhatIf.run(() -> replay(before), cmd);
+                    for (String w : why) {
+                        if (w.startsWith("    ")) {
+                            notes.add("  " + w.strip());
+                        } else if (w.startsWith("  why:") || w.startsWith("  unassign") || w.startsWith("  free")) {
+                            notes.add(w.strip());
+                        }
+                    }
+                }
+                notes.add("mdevctl removed the half-configured mdev again (echo 1 > " + dev + "/remove): the host is as before");
+                return fail(printed, notes, writes, "Failed to write " + a.value() + " to attribute " + a.name(), e, null);
+            }
+        }
+        MatrixMdev m = host.vfioAp().mdev(uuid);
+        ApMatrix mx = m.matrix();
+        notes.add("mdev " + uuid + " started with adapters " + mx.apm().toIdList(2) + ", domains " + mx.aqm().toIdList(4)
+                + ", control domains " + mx.adm().toIdList(4));
+        for (String l : new Explainer(session, baseCommands == null ? null : () -> replay(done)).explain(uuid)) {
+            notes.add(l.startsWith("mdev ") ? l : l.strip());
+        }
+        return new Result(0, printed, notes, writes);
+    }
+
+    private static Session replay(List<String> commands) {
+        Session s = new Session();
+        for (String c : commands) {
+            s.execute(c);
+        }
+        return s;
+    }
+
+    /** mdevctl's fs::write (no newline): the errno of a refusal, or null; recorded as echo -n. */
+    private static Errno write(Session session, String path, String value, List<Write> writes, List<String> done) {
+        String cmd = "echo -n " + quote(value) + " > " + path;
+        Errno errno = null;
+        List<String> shell = new ArrayList<>();
+        try {
+            session.sysfs().write(path, value);
+        } catch (SysfsException e) {
+            errno = e.errno();
+            shell.add(e.phase() == SysfsException.Phase.OPEN ? "bash: " + path + ": " + e.errno().strerror()
+                    : "bash: echo: write error: " + e.errno().strerror());
+        }
+        writes.add(new Write(cmd, shell));
+        done.add(cmd);
+        return errno;
+    }
+
+    private static void stop(Session session, String dev, List<Write> writes, List<String> done) {
+        write(session, dev + "/remove", "1", writes, done);
+    }
+
+    /** A value as the shell must see it ('...' unless it is plain). */
+    static String quote(String v) {
+        if (!v.isEmpty() && v.matches("[A-Za-z0-9+,._:/=-]+")) {
+            return v;
+        }
+        return "'" + v.replace("'", "'\\''") + "'";
+    }
+
+    private static Result fail(List<String> printed, List<String> notes, List<Write> writes, String msg, Errno cause,
+            String note) {
+        printed.add("Error: " + msg);
+        if (cause != null) {
+            printed.add("");
+            printed.add("Caused by:");
+            printed.add("    " + cause.strerror() + " (os error " + cause.number() + ")");
+        }
+        if (note != null) {
+            notes.add(note);
+        }
+        return new Result(1, printed, notes, writes);
+    }
+
+    /** The mdevctl definition of a modelled mdev: its adapters, domains, control domains in order. */
+    public static MdevctlDefinition.Device fromModel(Host host, String uuid, boolean auto) {
+        MatrixMdev m = host.vfioAp().mdev(uuid.toLowerCase(Locale.ROOT));
+        if (m == null) {
+            return null;
+        }
+        ApMatrix mx = m.matrix();
+        List<MdevctlDefinition.Attr> attrs = new ArrayList<>();
+        mx.apm().forEach(a -> attrs.add(new MdevctlDefinition.Attr("assign_adapter", String.format("0x%02x", a), 0)));
+        mx.aqm().forEach(q -> attrs.add(new MdevctlDefinition.Attr("assign_domain", String.format("0x%04x", q), 0)));
+        mx.adm().forEach(c -> attrs.add(new MdevctlDefinition.Attr("assign_control_domain", String.format("0x%04x", c), 0)));
+        return new MdevctlDefinition.Device(m.uuid(), "matrix", "vfio_ap-passthrough", auto ? "auto" : "manual",
+                List.copyOf(attrs), 0);
+    }
+}

@@ -1,0 +1,202 @@
+package aplab.mdevctl;
+
+import static aplab.snapshot.RealHostFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import aplab.shell.Session;
+import aplab.snapshot.LoadException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mdevctl definitions: reading (mdevctl's checks, with lines), writing (mdevctl's layout), start. */
+class MdevctlTest {
+    @TempDir
+    Path dir;
+
+    /** mdevctl's own test data for vfio_ap (testdata/modify/auto.expected). */
+    static final String AUTO = """
+            {
+              "mdev_type": "vfio_ap-passthrough",
+              "start": "auto",
+              "attrs": [
+                {
+                  "assign_adapter": "5"
+                },
+                {
+                  "assign_adapter": "6"
+                },
+                {
+                  "assign_domain": "0xab"
+                },
+                {
+                  "assign_control_domain": "0xab"
+                },
+                {
+                  "assign_domain": "4"
+                },
+                {
+                  "assign_control_domain": "4"
+                }
+              ]
+            }""";
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void readsWritesAndListsAsMdevctl() throws Exception {
+        Path f = write("etc/mdevctl.d/matrix/" + U1, AUTO);
+        List<MdevctlDefinition.Device> d = MdevctlDefinition.read(f, null, null);
+        assertThat(d).hasSize(1);
+        assertThat(d.get(0).uuid()).isEqualTo(U1);
+        assertThat(d.get(0).parent()).isEqualTo("matrix");
+        assertThat(d.get(0).attrs()).extracting(MdevctlDefinition.Attr::line).containsExactly(5, 8, 11, 14, 17, 20);
+        assertThat(MdevctlDefinition.toJson(d.get(0))).isEqualTo(AUTO);
+        assertThat(MdevctlDefinition.toText(d)).containsExactly(U1 + " matrix vfio_ap-passthrough auto", "  Attrs:",
+                "    @{0}: {\"assign_adapter\":\"5\"}", "    @{1}: {\"assign_adapter\":\"6\"}",
+                "    @{2}: {\"assign_domain\":\"0xab\"}", "    @{3}: {\"assign_control_domain\":\"0xab\"}",
+                "    @{4}: {\"assign_domain\":\"4\"}", "    @{5}: {\"assign_control_domain\":\"4\"}");
+        // list --dumpjson reads back to the same devices
+        Path list = write("list.json", MdevctlDefinition.toListJson(d));
+        assertThat(Files.readString(list)).startsWith("[\n  {\n    \"matrix\": [\n      {\n        \"" + U1 + "\": {\n");
+        assertThat(MdevctlDefinition.read(list, null, null)).isEqualTo(List.of(new MdevctlDefinition.Device(U1, "matrix",
+                "vfio_ap-passthrough", "auto", d.get(0).attrs().stream().map(a -> new MdevctlDefinition.Attr(a.name(), a.value(),
+                        a.line() + 4)).toList(), 5)));
+        assertThat(MdevctlDefinition.toListJson(List.of())).isEqualTo("[]");
+        // {"UUID": definition}
+        assertThat(MdevctlDefinition.parse("x", "{\"" + U2 + "\": " + AUTO + "}", null, "matrix").get(0).uuid()).isEqualTo(U2);
+    }
+
+    private String error(String json) {
+        try {
+            MdevctlDefinition.parse("def.json", json, U1, "matrix");
+            throw new AssertionError("accepted: " + json);
+        } catch (LoadException e) {
+            return e.oneLine();
+        }
+    }
+
+    @Test
+    void malformedDefinitionsNameFileAndLine() {
+        assertThat(error("{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n  \"attrs\": []\n}"))
+                .isEqualTo("def.json:1: mdevctl refuses this definition: invalid json (\"mdev_type\" and \"start\" are required)");
+        assertThat(error("{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n  \"start\": \"auto\",\n  \"attrs\": {\"assign_adapter\": \"5\"}\n}"))
+                .isEqualTo("def.json:4: mdevctl refuses this definition: attributes field is not an array");
+        assertThat(error("{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\",\n \"attrs\": [\n  \"assign_adapter=5\"\n]}"))
+                .isEqualTo("def.json:3: mdevctl refuses this definition: invalid JSON format for attribute: not an object");
+        assertThat(error("{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\",\n \"attrs\": [\n\n  {\"assign_adapter\": \"5\", \"assign_domain\": \"4\"}\n]}"))
+                .isEqualTo("def.json:4: mdevctl refuses this definition: invalid JSON format for attribute: too many fields (2; "
+                        + "each attribute is one {\"name\": \"value\"})");
+        assertThat(error("{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\",\n \"attrs\": [\n  {\"assign_adapter\": 5}\n]}"))
+                .isEqualTo("def.json:3: mdevctl refuses this definition: invalid JSON format for attribute {\"assign_adapter\", 5}: "
+                        + "value must be of type str");
+        assertThat(error("{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n  \"start\": \"auto\"\n  \"attrs\": []\n}"))
+                .startsWith("def.json:4: not valid JSON: Unexpected character ('\"' (code 34)): was expecting comma");
+        assertThat(error("[1, 2]")).isEqualTo("def.json:1: a list --dumpjson entry must be an object of parents, not 1");
+        assertThat(error("\"x\"")).isEqualTo("def.json:1: an mdevctl definition is a JSON object, not \"x\"");
+        assertThat(error("")).isEqualTo("def.json: empty: no JSON");
+        assertThat(error("{} {}")).isEqualTo("def.json:1: more JSON after the first value");
+        assertThatThrownBy(() -> MdevctlDefinition.parse("d.json", AUTO, null, "matrix")).isInstanceOf(LoadException.class)
+                .hasMessageContaining("a definition without its UUID: give --uuid");
+    }
+
+    private static Session host() {
+        return session("aplab host --adapters 5,6 --domains 4,0x47,0xab", "echo -5,-6 > /sys/bus/ap/apmask");
+    }
+
+    @Test
+    void startAppliesTheAttributesInOrder() throws Exception {
+        Session s = host();
+        MdevctlDefinition.Device d = MdevctlDefinition.parse("d", AUTO, U1, "matrix").get(0);
+        MdevctlStart.Result r = MdevctlStart.start(s, List.of(), d);
+        assertThat(r.status()).isZero();
+        assertThat(r.mdevctl()).isEmpty();
+        assertThat(r.writes()).extracting(MdevctlStart.Write::command).containsExactly(
+                "echo -n " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+                "echo -n 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
+                "echo -n 6 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
+                "echo -n 0xab > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain",
+                "echo -n 0xab > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_control_domain",
+                "echo -n 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain",
+                "echo -n 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_control_domain");
+        assertThat(s.execute("cat /sys/devices/vfio_ap/matrix/" + U1 + "/guest_matrix"))
+                .containsExactly("05.0004", "05.00ab", "06.0004", "06.00ab");
+        // the model's mdev as a definition, and again the same matrix from it
+        MdevctlDefinition.Device back = MdevctlStart.fromModel(s.host(), U1, true);
+        Session s2 = host();
+        assertThat(MdevctlStart.start(s2, List.of(), new MdevctlDefinition.Device(U2, "matrix", back.mdevType(), back.start(),
+                back.attrs(), 0)).status()).isZero();
+        assertThat(s2.execute("cat /sys/devices/vfio_ap/matrix/" + U2 + "/matrix"))
+                .isEqualTo(s.execute("cat /sys/devices/vfio_ap/matrix/" + U1 + "/matrix"));
+        // starting it again: it exists
+        MdevctlStart.Result again = MdevctlStart.start(s, List.of(), d);
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.mdevctl()).containsExactly("Error: Device already exists");
+    }
+
+    @Test
+    void refusalsAsMdevctlPrintsThem() throws Exception {
+        String[] base = {"aplab host --adapters 5,6 --domains 4,0x47,0xab", "echo -5,-6 > /sys/bus/ap/apmask"};
+        // a domain the host drivers own: EADDRNOTAVAIL; a typo'd attribute; a wrong type and parent
+        Session s = session(base);
+        String json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\", \"attrs\": [\n"
+                + "{\"assign_domain\": \"4\"},\n{\"assign_adapter\": \"7\"}\n]}";
+        MdevctlStart.Result r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.mdevctl()).containsExactly("Error: Failed to write 7 to attribute assign_adapter", "", "Caused by:",
+                "    Cannot assign requested address (os error 99)");
+        assertThat(r.aplab()).contains("attribute 2 of 2 (line 3): 'echo -n 7 > /sys/devices/vfio_ap/matrix/" + U1
+                + "/assign_adapter' failed with EADDRNOTAVAIL (Cannot assign requested address)",
+                "why: vfio_ap refuses APQNs that apmask and aqmask reserve for the host drivers: 07.0004");
+        assertThat(s.execute("ls /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/devices")).isEmpty();
+        json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\", \"attrs\": [{\"assign_adaptor\": \"5\"}]}";
+        r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0));
+        assertThat(r.mdevctl()).containsExactly("Error: Invalid attribute 'assign_adaptor'");
+        assertThat(r.writes()).extracting(MdevctlStart.Write::command).last().asString().endsWith("/remove");
+        json = "{\"mdev_type\": \"vfio_ccw-io\", \"start\": \"manual\"}";
+        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "matrix").get(0)).mdevctl())
+                .containsExactly("Error: Parent matrix does not support mdev type vfio_ccw-io");
+        json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\"}";
+        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "Matrix").get(0)).mdevctl())
+                .containsExactly("Error: Unable to find parent device 'Matrix'. Did you mean 'matrix'?");
+        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "0.0.0001").get(0)).mdevctl())
+                .containsExactly("Error: Unable to find parent device '0.0.0001'");
+    }
+
+    @Test
+    void cli() throws Exception {
+        Path host = write("host.md", "```console\n$ aplab host --adapters 5,6 --domains 4,0xab\n$ echo -5,-6 > /sys/bus/ap/apmask\n```\n");
+        Path def = write("etc/mdevctl.d/matrix/" + U1, AUTO);
+        Run r = aplab("mdevctl", "start", def.toString(), "--on", host.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("aplab: mdev " + U1 + " started with adapters 05,06, domains 0004,00ab, control domains 0004,00ab\n");
+        r = aplab("mdevctl", "show", def.toString());
+        assertThat(r.out()).startsWith(U1 + " matrix vfio_ap-passthrough auto\n  Attrs:\n");
+        Path bad = write("bad.json", "{\n  \"mdev_type\": 5,\n  \"start\": \"auto\"\n}");
+        r = aplab("mdevctl", "start", bad.toString(), "--uuid", U2);
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("aplab: " + bad + ":2: mdevctl refuses this definition: \"mdev_type\" must be a string, not 5\n");
+        r = aplab("mdevctl", "start", def.toString(), "--on", dir.resolve("nohost.md").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("aplab: " + dir.resolve("nohost.md") + ": no such file\n");
+        r = aplab("mdevctl", "dump", host.toString(), "--mdev", U1);
+        assertThat(r.status()).isEqualTo(2);
+        // without --on: a fresh host, where every APQN still belongs to the host drivers
+        r = aplab("mdevctl", "start", def.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).contains("Error: Failed to write 0xab to attribute assign_domain");
+    }
+
+    @Test
+    void golden() throws Exception {
+        assertThat(checkToolBlocks(root().resolve("golden/transcripts/real-host-mdevctl.md"), dir)).isEqualTo(3);
+    }
+}
