@@ -21,6 +21,8 @@ public final class MatrixMdev {
     volatile Kvm kvm;
     /** Opened by a vfio user (QEMU) that may not yet have set the KVM pointer. */
     volatile boolean open;
+    /** vfio_unregister_group_dev has begun: the device can no longer be opened. */
+    volatile boolean removing;
     final Map<Apqn, VfioApQueue> qtable = new TreeMap<>();
     /** For each APID, the APQIs of linked queues that can be passed through (an index of qtable). */
     final ApMask[] passable = new ApMask[ApMask.BITS];

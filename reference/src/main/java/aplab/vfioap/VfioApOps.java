@@ -228,7 +228,17 @@ public final class VfioApOps implements ApDriver {
         if (val == 0) {
             return;
         }
-        if (m.open) {
+        // vfio_unregister_group_dev: from now on the device cannot be opened, and a user that has
+        // it open is asked to release it (the model's QEMU complies at once). The vfio core does
+        // this under its own locks; the model decides it under guests_lock, which set_kvm holds
+        // when it checks, so a guest start racing with the removal either finishes first and is
+        // closed here, or finds the device going and fails with ENODEV.
+        boolean wasOpen;
+        try (var op = lockdep.operation("vfio_unregister_group_dev"); Locks l = new Locks().take(matrixDev.guestsLock)) {
+            m.removing = true;
+            wasOpen = m.open;
+        }
+        if (wasOpen) {
             closeDevice(m);
         }
         try (var op = lockdep.operation("vfio_ap_mdev_remove")) {
@@ -1171,18 +1181,20 @@ public final class VfioApOps implements ApDriver {
                 kvm.pqapHookRwsem().unlock();
             }
             boolean refused = false;
+            boolean gone = false;
             try (Locks l = getUpdateLocksForKvm(kvm)) {
+                gone = m.removing || !matrixDev.mdevList.contains(m);
                 for (MatrixMdev other : matrixDev.mdevList) {
                     if (other != m && other.kvm == kvm) {
                         refused = true;
                         break;
                     }
                 }
-                if (!refused) {
+                if (!refused && !gone) {
                     attachLocked(m, kvm);
                 }
             }
-            if (refused) {
+            if (refused || gone) {
                 if (mainline()) {
                     // 2026 fix: do not leave the hook pointing at the refused mdev; the rwsem is
                     // taken after the driver's locks are dropped (handle_pqap holds it, then
@@ -1194,7 +1206,7 @@ public final class VfioApOps implements ApDriver {
                         kvm.pqapHookRwsem().unlock();
                     }
                 }
-                throw new KernelException(Errno.EPERM);
+                throw new KernelException(gone ? Errno.ENODEV : Errno.EPERM);
             }
         }
     }
