@@ -13,10 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -148,19 +144,7 @@ public final class MdevctlDefinition {
      */
     public static List<Device> read(Path file, String uuid, String parent) throws LoadException {
         String name = file.toString();
-        String text;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new LoadException(name, 0, "is a directory");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new LoadException(name, 0, "no such file");
-        } catch (MalformedInputException e) {
-            throw new LoadException(name, 0, "not UTF-8 text");
-        } catch (IOException e) {
-            throw new LoadException(name, 0, "cannot read: " + e.getMessage());
-        }
+        String text = aplab.transcript.TextFile.read(file, (f, why) -> new LoadException(f, 0, why));
         String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
         String dirName = file.toAbsolutePath().getParent() == null || file.toAbsolutePath().getParent().getFileName() == null
                 ? null : file.toAbsolutePath().getParent().getFileName().toString();

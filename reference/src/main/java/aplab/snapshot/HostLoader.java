@@ -4,11 +4,6 @@ import aplab.kernel.KernelVersion;
 import aplab.shell.Session;
 import aplab.transcript.Transcript;
 import aplab.transcript.TranscriptException;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,19 +44,7 @@ public final class HostLoader {
     /** Loads a snapshot or a transcript; {@code kernel} forces the model kernel for a snapshot (or null). */
     public static Loaded load(Path file, KernelVersion kernel) throws LoadException {
         String name = file.toString();
-        String text;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new LoadException(name, 0, "is a directory");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new LoadException(name, 0, "no such file");
-        } catch (MalformedInputException e) {
-            throw new LoadException(name, 0, "not UTF-8 text");
-        } catch (IOException e) {
-            throw new LoadException(name, 0, "cannot read: " + e.getMessage());
-        }
+        String text = aplab.transcript.TextFile.read(file, (f, why) -> new LoadException(f, 0, why));
         return load(name, text, kernel);
     }
 

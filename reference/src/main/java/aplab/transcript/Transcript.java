@@ -1,10 +1,5 @@
 package aplab.transcript;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,19 +53,7 @@ public final class Transcript {
     /** Reads and parses a file; every problem is a one-line {@link TranscriptException}. */
     public static Transcript read(Path file) throws TranscriptException {
         String name = file.toString();
-        String text;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new TranscriptException(name, 0, "is a directory");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new TranscriptException(name, 0, "no such file");
-        } catch (MalformedInputException e) {
-            throw new TranscriptException(name, 0, "not UTF-8 text");
-        } catch (IOException e) {
-            throw new TranscriptException(name, 0, "cannot read: " + e.getMessage());
-        }
+        String text = TextFile.read(file, (f, why) -> new TranscriptException(f, 0, why));
         return parse(name, text);
     }
 
