@@ -220,7 +220,10 @@ public final class ApBus {
 
     /** ap_device_probe's ownership test: default drivers get reserved queues, others the rest. */
     private boolean probeAllowed(ApQueue q, ApDriver d) {
-        return ownedByDefDrv(q.apqn()) == d.isDefault();
+        boolean allowed = ownedByDefDrv(q.apqn()) == d.isDefault();
+        // ap_perms_mutex is released: a mask write may run before the probe goes on
+        lockdep.switchPoint("ap_device_probe: ownership checked");
+        return allowed;
     }
 
     private void probe(ApQueue q, ApDriver d) {
