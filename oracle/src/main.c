@@ -49,3 +49,13 @@ int main(int argc, char **argv)
 	at_exit();
 	return 0;
 }
+
+/*
+ * The sanitizers report and go on (the harness is built with -fsanitize-recover): one report per
+ * place in the code, the run continues so that every finding of a transcript is seen. Leak
+ * checking stays on (reported at exit).
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) { return "halt_on_error=0:suppress_equal_pcs=1"; }
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void) { return "halt_on_error=0:print_stacktrace=1"; }
