@@ -718,6 +718,17 @@ static void do_write(const char *target, const char *value, size_t len, const ch
 		out_line("bash: %s: %s", target, errname(-rc));
 		return;
 	}
+	if (n.what == W_MDEV_REMOVE && mdev_vfio(n.mdev)->open_count && !mdev_vfio(n.mdev)->ops->request) {
+		unsigned long val;
+		char *copy = kstrndup(value, len, GFP_KERNEL);
+		bool blocks = !kstrtoul(copy, 0, &val) && val;
+		kfree(copy);
+		if (blocks) {
+			/* no request callback (6.1): vfio_unregister_group_dev waits for the guest for ever */
+			out_line("aplab-oracle: not supported: %s (the remove blocks until the guest lets the mdev go)", writer ? writer : "write");
+			return;
+		}
+	}
 	/* kernfs: the write reaches the store in page-sized pieces, each NUL-terminated */
 	for (off = 0; off < len; off += PAGE_SIZE) {
 		size_t piece = len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
