@@ -41,6 +41,10 @@ int main(int argc, char **argv)
 			oracle_reset();
 		else if (!strcmp(line, "@@resets@@"))
 			apbus_resets(emit);
+		else if (!strncmp(line, "@@inject@@ ", 11)) {
+			if (apbus_inject(line + 11))
+				out_line("aplab-oracle: bad injection: %s (want: zapq|tapq|aqic XX.YYYY RC, RC in hex)", line + 11);
+		}
 		else
 			shell_execute(line);
 		end();
