@@ -64,11 +64,12 @@ static struct ap_queue_status status_of(ap_qid_t qid)
 	unsigned long *apm, *aqm, *adm;
 	memset(&st, 0, sizeof(st));
 	qci_masks(&qci, &apm, &aqm, &adm);
-	if (!test_bit_inv(apid, apm) || !test_bit_inv(apqi, aqm) || !cards[apid]) {
+	/* the hardware answers by the configuration, whether or not the bus made a device yet */
+	if (!test_bit_inv(apid, apm) || !test_bit_inv(apqi, aqm)) {
 		st.response_code = AP_RESPONSE_Q_NOT_AVAIL;
 		return st;
 	}
-	if (!cards[apid]->config) {
+	if (cards[apid] && !cards[apid]->config) {
 		st.response_code = AP_RESPONSE_DECONFIGURED;
 		return st;
 	}
@@ -140,7 +141,7 @@ struct ap_queue_status ap_tapq(ap_qid_t qid, struct ap_tapq_hwinfo *info)
 	int apid = AP_QID_CARD(qid & 0xffff);
 	if (info) {
 		memset(info, 0, sizeof(*info));
-		info->at = cards[apid] ? (unsigned int)cards[apid]->hwtype : 0;
+		info->at = (unsigned int)(cards[apid] ? cards[apid]->hwtype : new_hwtype);
 	}
 	return answer(I_TAPQ, qid & 0xffff);
 }
@@ -161,7 +162,7 @@ struct ap_queue_status ap_tapq(ap_qid_t qid, unsigned long *info)
 	int apid = AP_QID_CARD(qid & 0xffff);
 	/* GR2: the adapter type in bits 32-39 of the 64-bit register */
 	if (info)
-		*info = cards[apid] ? (unsigned long)cards[apid]->hwtype << 24 : 0;
+		*info = (unsigned long)(cards[apid] ? cards[apid]->hwtype : new_hwtype) << 24;
 	return answer(I_TAPQ, qid & 0xffff);
 }
 struct ap_queue_status ap_zapq(ap_qid_t qid)
