@@ -9,6 +9,7 @@
 /* ---- output: everything a command prints goes through here */
 void out_line(const char *fmt, ...) __printf(1, 2);
 void out_raw(const char *s, size_t n);
+void oracle_capture(char **buf, size_t *len, size_t *cap);
 
 /* ---- lockdep (kernel.c) */
 void lockdep_reset(void);
