@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
         description = {"Why each APQN of each mdev is or is not in the guest (host: a transcript or a snapshot).",
             "For a transcript (at its end) or a snapshot from tools/capture-host: for each mdev and each APQN of its",
             "matrix, whether the guest gets it and, if not, the first reason. With --apqn: which mdev holds an APQN.",
-            "With --apmask, --aqmask or --try: what that write would do, run on a copy of the host."})
+            "With --apmask, --aqmask or --try: what that write would do, run on a copy of the host.",
+            "Exit status: 0 explained (also when a --try command would fail), 2 bad usage: a FILE that cannot be",
+            "loaded, a bad --kernel or --apqn, or an --mdev the host does not have."})
 public final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "a transcript (Markdown) or a host snapshot")
     Path file;
@@ -78,6 +80,11 @@ public final class ExplainCommand implements Callable<Integer> {
             parsed.add(q);
         }
         Session session = l.session();
+        if (mdev != null && session.host().vfioAp().mdevs().stream().noneMatch(m -> m.uuid().equalsIgnoreCase(mdev))) {
+            err.println("aplab: explain: --mdev " + mdev + ": no such mdev (the mdevs: " + String.join(", ",
+                    session.host().vfioAp().mdevs().stream().map(m -> m.uuid()).sorted().toList()) + ")");
+            return 2;
+        }
         if (l.isSnapshot()) {
             out.println("host: snapshot " + file.getFileName() + " of kernel " + l.snapshot().kernel() + ", modelled as Linux "
                     + l.plan().kernel().release() + (l.findings().isEmpty() ? ""
