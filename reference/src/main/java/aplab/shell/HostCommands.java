@@ -156,7 +156,7 @@ public final class HostCommands implements Callable<Integer> {
         boolean noApxa;
         @Option(names = "--type", paramLabel = "TYPE", description = "card type of new cards: CEX4..CEX8 with mode C, A or P (default CEX8C)")
         String type;
-        @Option(names = "--apsb", description = "the host has AP Secure Bind (APSB in /sys/bus/ap/features; lszcrypt -V shows SESTAT)")
+        @Option(names = "--apsb", description = "The host has AP Secure Bind (APSB in /sys/bus/ap/features; lszcrypt -V shows SESTAT).")
         boolean apsb;
 
         HostCmd(HostCommands parent) {
@@ -324,13 +324,13 @@ public final class HostCommands implements Callable<Integer> {
     // ---------------------------------------------------------------- s390-tools (issue 10)
 
     @Command(name = "s390-tools", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Which s390-tools release lszcrypt and ap-check behave as from here on",
-                "(2.40, 2.41, 2.42, 2.43; the default is the newest)."})
+            description = {"Select the s390-tools release that lszcrypt and ap-check behave as from here on.",
+                "The releases are 2.40, 2.41, 2.42 and 2.43; the default is the newest."})
     static final class S390ToolsCmd implements Callable<Integer> {
         private final HostCommands parent;
-        @Parameters(paramLabel = "RELEASE", arity = "0..1")
+        @Parameters(paramLabel = "RELEASE", arity = "0..1", description = "The release, e.g. 2.40 or 2.42.1.")
         String release;
-        @Option(names = "--list", description = "list the releases modelled")
+        @Option(names = "--list", description = "List the releases modelled.")
         boolean list;
 
         S390ToolsCmd(HostCommands parent) {
