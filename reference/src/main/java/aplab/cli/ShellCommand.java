@@ -76,6 +76,10 @@ public final class ShellCommand implements Callable<Integer> {
                 if (line.strip().equals("exit")) {
                     break;
                 }
+                if (line.strip().equals("history")) {
+                    out.println("aplab: history: kept only when aplab shell runs on a terminal");
+                    continue;
+                }
                 runLine(session, line, out);
             }
             return 0;
@@ -97,10 +101,24 @@ public final class ShellCommand implements Callable<Integer> {
                 if (line.strip().equals("exit")) {
                     break;
                 }
-                runLine(session, line, tout);
+                if (!history(reader, line, tout)) {
+                    runLine(session, line, tout);
+                }
             }
         }
         return 0;
+    }
+
+    /** bash's {@code history}: the lines kept (this session's and earlier ones'), numbered; true if it was that. */
+    private static boolean history(LineReader reader, String line, PrintWriter out) {
+        if (!line.strip().equals("history")) {
+            return false;
+        }
+        for (org.jline.reader.History.Entry e : reader.getHistory()) {
+            out.printf("%5d  %s%n", e.index() + 1, e.line());
+        }
+        out.flush();
+        return true;
     }
 
     /** The line editor: completion from {@link ShellCompleter}, history in the user's cache directory. */

@@ -54,10 +54,13 @@ public final class Help {
                     'help' lists every command and where the sysfs paths are; 'help COMMAND' explains one;
                     'help aplab COMMAND' prints an aplab command's options (as 'aplab COMMAND --help').
                     Example: help aplab guest start"""),
+            new Builtin("history", "history", "List the lines typed in aplab shell, earlier sessions' too.", """
+                    Numbered as bash numbers them; Up and Down recall a line, Ctrl-R searches. The lines are
+                    kept in $XDG_CACHE_HOME/aplab/history (~/.cache/aplab/history without XDG_CACHE_HOME).
+                    Not a transcript command."""),
             new Builtin("exit", "exit", "Leave aplab shell (Ctrl-D does too); not a transcript command.", """
-                    The shell keeps its history across sessions in $XDG_CACHE_HOME/aplab/history
-                    (~/.cache/aplab/history without XDG_CACHE_HOME); Tab completes commands, options,
-                    and sysfs paths as ls lists them at that moment."""));
+                    In aplab shell Tab completes commands, options, and sysfs paths as ls lists them at
+                    that moment; 'history' lists the lines typed, kept across sessions."""));
 
     /** Where things are in the kernel's sysfs: the path and what it holds. */
     static final List<String[]> PATHS = List.of(

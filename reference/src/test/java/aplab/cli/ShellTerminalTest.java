@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code aplab shell} in a real terminal: tmux gives it a pty, keys are sent as a person types
  * them, and the screen is read back. Checks the prompt, {@code help}, Tab completion of an mdev's
- * UUID and of a sysfs file, history kept across two sessions in $XDG_CACHE_HOME, and {@code exit}.
+ * UUID and of a sysfs file, history kept across two sessions in $XDG_CACHE_HOME ({@code Up} and
+ * {@code history}), and {@code exit}.
  * Skipped (one line) where tmux is not installed; CI installs it.
  */
 class ShellTerminalTest {
@@ -88,7 +89,10 @@ class ShellTerminalTest {
         waitFor(second, "the last command of the first session", s -> lastLine(s).equals("# exit"));
         keys(second, "Up");
         waitFor(second, "the one before it", s -> lastLine(s).equals("# cat /sys/bus/ap/ap_max_domain_id"));
-        keys(second, "C-u", "exit", "Enter");
+        keys(second, "C-u", "history", "Enter");
+        waitFor(second, "history numbered as bash numbers it, the first session's lines first",
+                s -> s.contains("    1  help\n    2  aplab host --adapters 5 --domains 4\n") && lastLine(s).equals("#"));
+        keys(second, "exit", "Enter");
         waitFor(second, "exit with status 0", s -> s.contains("aplab exited: 0"));
     }
 
