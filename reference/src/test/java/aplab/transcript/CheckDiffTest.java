@@ -33,15 +33,27 @@ class CheckDiffTest {
         return UnifiedDiffUtils.generateUnifiedDiff(name, name + " (actual)", a, DiffUtils.diff(a, b), 3);
     }
 
+    private static long edits(List<String> diff) {
+        return diff.stream().skip(2).filter(l -> l.startsWith("-") || l.startsWith("+")).count();
+    }
+
+    /**
+     * Every golden with its outputs damaged at random: the diff turns the expected text into the
+     * actual one, never marks a command line or prose as changed (outputs are diffed apart), and
+     * is as short as the whole-file diff or within a line per differing command of it (a whole-file
+     * diff may pair lines across commands).
+     */
     @Test
-    void theDiffOfEveryGoldenWithDamagedOutputsIsTheWholeFileDiff() throws Exception {
+    void theDiffOfEveryGoldenWithDamagedOutputsTurnsExpectedIntoActual() throws Exception {
         Random rnd = new Random(12);
         int compared = 0;
         int hunks = 0;
+        int sameAsWholeFile = 0;
         for (Path p : goldens()) {
             Transcript t = Transcript.read(p);
             // the file's own outputs, each changed, dropped, extended or kept at random
             List<List<String>> outputs = new ArrayList<>();
+            int differing = 0;
             for (Transcript.Command c : t.commands()) {
                 List<String> o = new ArrayList<>(c.expected());
                 switch (rnd.nextInt(6)) {
@@ -59,6 +71,7 @@ class CheckDiffTest {
                     default -> {
                     }
                 }
+                differing += o.equals(c.expected()) ? 0 : 1;
                 outputs.add(o);
             }
             String expected = t.expectedText();
@@ -67,12 +80,29 @@ class CheckDiffTest {
                 continue;
             }
             List<String> ours = TranscriptRunner.diff(t, outputs, expected, actual);
-            assertThat(ours).as("diff of %s", p.getFileName()).isEqualTo(wholeFileDiff(t.name(), expected, actual));
+            List<String> a = Arrays.asList(expected.split("\n", -1));
+            List<String> patched = UnifiedDiffUtils.parseUnifiedDiff(ours).applyTo(a);
+            assertThat(String.join("\n", patched)).as("%s patched with its diff", p.getFileName()).isEqualTo(actual);
+            assertThat(ours.stream().skip(2).filter(l -> l.startsWith("-$ ") || l.startsWith("+$ ") || l.startsWith("-```")
+                    || l.startsWith("+```"))).as("command lines marked changed in %s", p.getFileName()).isEmpty();
+            List<String> whole = wholeFileDiff(t.name(), expected, actual);
+            assertThat(edits(ours)).as("edits in %s", p.getFileName()).isLessThanOrEqualTo(edits(whole) + differing);
+            sameAsWholeFile += ours.equals(whole) ? 1 : 0;
             compared++;
             hunks += (int) ours.stream().filter(l -> l.startsWith("@@")).count();
         }
-        System.out.printf("check diff: %d damaged goldens, %d hunks, each equal to the whole-file diff%n", compared, hunks);
+        System.out.printf("check diff: %d damaged goldens, %d hunks; %d diffs identical to the whole-file diff%n", compared,
+                hunks, sameAsWholeFile);
         assertThat(compared).isGreaterThan(40);
+        assertThat(sameAsWholeFile).isGreaterThan(compared / 2);
+    }
+
+    @Test
+    void oneDifferingOutputGivesTheHunkDiffWouldPrint() throws TranscriptException {
+        String md = "# t\n\n```console\n$ echo a\na\n$ echo b\nwrong\n$ echo c\nc\n```\n";
+        TranscriptRunner.Result r = TranscriptRunner.run(Transcript.parse("t.md", md));
+        assertThat(r.diff()).containsExactly("--- t.md", "+++ t.md (actual)", "@@ -4,7 +4,7 @@", " $ echo a", " a",
+                " $ echo b", "-wrong", "+b", " $ echo c", " c", " ```");
     }
 
     @Test
