@@ -83,6 +83,9 @@ class ShellCompleterTest {
                 .containsExactly("../mdev_supported_types/vfio_ap-passthrough/available_instances");
         assertThat(complete("cd gu")).as("cd offers directories only").isEmpty();
         assertThat(complete("cat gu")).containsExactly("guest_matrix");
+        assertThat(complete("echo 5 > assign_adapter 2>/dev/n")).containsExactly("2>/dev/null");
+        assertThat(complete("cat nosuch 2> /dev/")).containsExactly("/dev/null");
+        assertThat(complete("cat /dev/")).as("only a redirection writes to /dev/null").isEmpty();
     }
 
     @Test
