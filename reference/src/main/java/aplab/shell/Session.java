@@ -58,7 +58,7 @@ public final class Session {
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "ap-check", "aplab", "help" -> true;
             default -> false;
         };
     }
@@ -89,6 +89,7 @@ public final class Session {
                 case "cd" -> cd(out, args);
                 case "lszcrypt" -> withoutRedirect(out, p.redirect(),
                         () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools)));
+                case "ap-check" -> withoutRedirect(out, p.redirect(), () -> ApCheckCommand.run(this, args, out));
                 case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
                 case "help" -> withoutRedirect(out, p.redirect(), () -> out.addAll(Help.lines(this, args)));
                 default -> out.add("aplab: unknown command: " + cmd);
