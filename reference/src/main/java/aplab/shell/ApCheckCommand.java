@@ -19,7 +19,8 @@ final class ApCheckCommand {
     private ApCheckCommand() {
     }
 
-    static void run(Session session, List<String> args, List<String> out) {
+    static void run(Session session, List<String> args, java.util.function.Consumer<String> out,
+            java.util.function.Consumer<String> err) {
         List<String> real = new ArrayList<>();
         String config = null;
         Map<String, String> defined = new LinkedHashMap<>();
@@ -28,7 +29,7 @@ final class ApCheckCommand {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if ((a.equals("--config") || a.equals("--defined") || a.equals("--udev-masks")) && i + 1 >= args.size()) {
-                out.add("aplab: ap-check: " + a + " needs a value");
+                err.accept("aplab: ap-check: " + a + " needs a value");
                 return;
             }
             switch (a) {
@@ -37,7 +38,7 @@ final class ApCheckCommand {
                     String v = args.get(++i);
                     int eq = v.indexOf('=');
                     if (eq < 0) {
-                        out.add("aplab: ap-check: --defined takes UUID=JSON");
+                        err.accept("aplab: ap-check: --defined takes UUID=JSON");
                         return;
                     }
                     defined.put(v.substring(0, eq), v.substring(eq + 1));
@@ -45,7 +46,7 @@ final class ApCheckCommand {
                 case "--udev-masks" -> {
                     String[] m = args.get(++i).split(",", -1);
                     if (m.length != 2) {
-                        out.add("aplab: ap-check: --udev-masks takes APMASK,AQMASK");
+                        err.accept("aplab: ap-check: --udev-masks takes APMASK,AQMASK");
                         return;
                     }
                     udevAp = m[0];
@@ -55,10 +56,10 @@ final class ApCheckCommand {
             }
         }
         ApCheck.Result r = ApCheck.run(new ApCheck.Env(session.sysfs(), defined, udevAp, udevAq), real, config);
-        out.addAll(r.stdout());
-        out.addAll(r.stderr());
+        r.stdout().forEach(out);
+        r.stderr().forEach(err);
         if (r.status() != 0) {
-            out.add("aplab: ap-check exit status " + r.status());
+            err.accept("aplab: ap-check exit status " + r.status());
         }
     }
 }
