@@ -13,6 +13,8 @@ public final class ApQueue {
     private final TrackedLock deviceLock;
     private volatile ApDriver driver;
     private volatile Object drvdata;
+    /** Its place in the bus's device list (registration order, for bus_for_each_dev). */
+    volatile long registration;
 
     ApQueue(Apqn apqn, ApCard card, TrackedLock deviceLock) {
         this.apqn = apqn;

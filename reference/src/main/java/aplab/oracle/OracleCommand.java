@@ -67,8 +67,13 @@ public final class OracleCommand implements Runnable {
                 description = "longest wait for one answer before the oracle is taken to hang (default ${DEFAULT-VALUE})")
         int timeout;
 
+        @Option(names = "--model-kernel", paramLabel = "K",
+                description = "diff: run the model as this kernel instead of --kernel's (to see a version difference).")
+        String modelKernel;
+
+        /** The kernel the model runs as: --model-kernel, else --kernel. */
         KernelVersion version() {
-            return KernelVersion.parse(kernel);
+            return KernelVersion.parse(modelKernel != null ? modelKernel : kernel);
         }
 
         List<String> command() throws OracleException {
@@ -148,7 +153,6 @@ public final class OracleCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Oracle[] oracle = new Oracle[1];
             try {
-                opts.version();
                 oracle[0] = opts.start();
             } catch (OracleException | IllegalArgumentException e) {
                 err.println(PROG + ": " + e.getMessage());
@@ -234,7 +238,6 @@ public final class OracleCommand implements Runnable {
 
     static ProcessOracle startChecked(OracleOptions opts, PrintWriter err) {
         try {
-            opts.version();
             return opts.start();
         } catch (OracleException | IllegalArgumentException e) {
             err.println(PROG + ": " + e.getMessage());
