@@ -34,10 +34,6 @@ public interface Oracle extends AutoCloseable {
 
     /** A line without its trailing blanks (they are not significant in transcripts). */
     static String stripTrailing(String line) {
-        int n = line.length();
-        while (n > 0 && (line.charAt(n - 1) == ' ' || line.charAt(n - 1) == '\t')) {
-            n--;
-        }
-        return n == line.length() ? line : line.substring(0, n);
+        return line.stripTrailing();
     }
 }
