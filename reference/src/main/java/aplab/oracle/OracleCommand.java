@@ -38,8 +38,8 @@ import picocli.CommandLine.Parameters;
  * against the model. See coord/ORACLE-PROTOCOL.md for the process it talks to.
  */
 @Command(name = "oracle", hidden = true, mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"The kernel oracle (run through tools/kernel-oracle): transcripts and random operation",
-            "sequences on the real vfio_ap driver under a user-space harness, held against the model."},
+        description = {"Run transcripts and random operation sequences on the real vfio_ap driver (the kernel oracle) and hold the model against it.",
+            "tools/kernel-oracle runs it with the harness it built."},
         subcommands = {OracleCommand.Check.class, OracleCommand.Run.class, OracleCommand.Diff.class,
             OracleCommand.Stub.class})
 public final class OracleCommand implements Runnable {
@@ -56,19 +56,19 @@ public final class OracleCommand implements Runnable {
     /** The options every subcommand that talks to an oracle takes. */
     static final class OracleOptions {
         @Option(names = "--kernel", defaultValue = "6.12", paramLabel = "K",
-                description = "the kernel the oracle was built for; the model runs as it (default ${DEFAULT-VALUE})")
+                description = "The kernel the oracle was built for; the model runs as it (default ${DEFAULT-VALUE}).")
         String kernel;
 
         @Option(names = "--oracle", paramLabel = "EXE",
-                description = "the oracle executable (tools/kernel-oracle path --kernel K; default: $APLAB_ORACLE)")
+                description = "The oracle executable, as 'tools/kernel-oracle path --kernel K' prints it (default: $APLAB_ORACLE).")
         String oracle;
 
         @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-                description = "longest wait for one answer before the oracle is taken to hang (default ${DEFAULT-VALUE})")
+                description = "The longest wait for one answer before the oracle is taken to hang (default ${DEFAULT-VALUE}).")
         int timeout;
 
         @Option(names = "--model-kernel", paramLabel = "K",
-                description = "diff: run the model as this kernel instead of --kernel's (to see a version difference).")
+                description = "Run the model as this kernel instead of the --kernel one (to see a version difference).")
         String modelKernel;
 
         /** The kernel the model runs as: --model-kernel, else --kernel. */
@@ -134,14 +134,14 @@ public final class OracleCommand implements Runnable {
     // ------------------------------------------------------------------ check
 
     @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Run each transcript on the real driver and compare, as 'aplab check' does: a unified",
-                "diff per differing file, the files that use a command the oracle cannot run, then",
-                "'N passed, N failed'. Exit status: 0 all runnable files match, 1 some differ, 2 unreadable or no oracle."})
+            description = {"Run each transcript on the real driver and compare, as 'aplab check' does.",
+                "It prints a unified diff per differing file, the files that use a command the oracle cannot run, then 'N passed, N failed'.",
+                "Exit status: 0 all runnable files match, 1 some differ, 2 a file is unreadable or there is no oracle."})
     static final class Check implements Callable<Integer> {
         @Mixin
         OracleOptions opts;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "transcript files (Markdown)")
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "The transcript files (Markdown).")
         List<Path> files;
 
         @CommandLine.Spec
@@ -194,7 +194,7 @@ public final class OracleCommand implements Runnable {
         @Mixin
         OracleOptions opts;
 
-        @Parameters(paramLabel = "FILE", description = "a transcript file (Markdown)")
+        @Parameters(paramLabel = "FILE", description = "A transcript file (Markdown).")
         Path file;
 
         @CommandLine.Spec
@@ -249,39 +249,39 @@ public final class OracleCommand implements Runnable {
     // ------------------------------------------------------------------ diff
 
     @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Differential testing: random operation sequences (the explorer's alphabet on 2 x 2, and",
-                "hosts up to 256 x 256 with mask edits, configuration changes, guests) on the real driver and on",
-                "the model running as the same kernel; every command's output, 'aplab guest show' and the queue",
-                "resets compared. Each divergence is shrunk and written as a transcript.",
+            description = {"Run random operation sequences on the real driver and on the model running as the same kernel, and compare them.",
+                "Sequences use the explorer's alphabet on 2 x 2 and hosts up to 256 x 256 with mask edits, configuration changes and guests.",
+                "Every command's output, 'aplab guest show' and the queue resets are compared.",
+                "Each divergence is shrunk by delta debugging and written as a transcript.",
                 "Exit status: 0 no divergence, 1 divergences, 2 bad usage or no oracle."})
     static final class Diff implements Callable<Integer> {
         @Mixin
         OracleOptions opts;
 
-        @Option(names = "--sequences", defaultValue = "1000", paramLabel = "N", description = "sequences to run (default ${DEFAULT-VALUE})")
+        @Option(names = "--sequences", defaultValue = "1000", paramLabel = "N", description = "The number of sequences to run (default ${DEFAULT-VALUE}).")
         long sequences;
 
-        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed (default ${DEFAULT-VALUE})")
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "The seed; sequence I of seed S is always the same (default ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--max-steps", defaultValue = "30", paramLabel = "N",
-                description = "operations per sequence after its setup, at most (default ${DEFAULT-VALUE})")
+                description = "The most operations per sequence after its setup (default ${DEFAULT-VALUE}).")
         int maxSteps;
 
         @Option(names = "--whole-matrix", defaultValue = "100", paramLabel = "N",
-                description = "one large sequence in N configures all 256 x 256 queues; 0: never (default ${DEFAULT-VALUE})")
+                description = "One large sequence in N configures all 256 x 256 queues; 0 means never (default ${DEFAULT-VALUE}).")
         int wholeMatrix;
 
         @Option(names = "--out", defaultValue = "target/oracle-divergences", paramLabel = "DIR",
-                description = "where the shrunk divergences go (default ${DEFAULT-VALUE})")
+                description = "The folder the shrunk divergences are written to (default ${DEFAULT-VALUE}).")
         Path out;
 
         @Option(names = "--shrink", defaultValue = "5", paramLabel = "N",
-                description = "shrink and write the first N divergences; the others are only counted (default ${DEFAULT-VALUE})")
+                description = "Shrink and write the first N divergences; the others are only counted (default ${DEFAULT-VALUE}).")
         int shrink;
 
         @Option(names = "--plant", paramLabel = "BUG[,BUG]",
-                description = "plant defects in the model (as -Daplab.plant=...): the run must then diverge")
+                description = "Plant defects in the model (as -Daplab.plant=... does); the run must then diverge.")
         String plant;
 
         @CommandLine.Spec
@@ -387,17 +387,17 @@ public final class OracleCommand implements Runnable {
     // ------------------------------------------------------------------ stub
 
     @Command(name = "stub", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"The model behind the oracle protocol on stdin/stdout: a stand-in for the C harness",
-                "(tests, and trying the Java side without the kernel source)."})
+            description = {"Serve the model behind the oracle protocol on stdin and stdout, as a stand-in for the C harness.",
+                "Tests use it, and so can anyone trying the Java side without the kernel source."})
     static final class Stub implements Callable<Integer> {
-        @Option(names = "--kernel", defaultValue = "6.12", paramLabel = "K", description = "the kernel the model runs as (default ${DEFAULT-VALUE})")
+        @Option(names = "--kernel", defaultValue = "6.12", paramLabel = "K", description = "The kernel the model runs as (default ${DEFAULT-VALUE}).")
         String kernel;
 
-        @Option(names = "--plant", paramLabel = "BUG[,BUG]", description = "a stand-in that diverges on purpose: plant defects")
+        @Option(names = "--plant", paramLabel = "BUG[,BUG]", description = "Plant defects, for a stand-in that diverges on purpose.")
         String plant;
 
         @Option(names = "--die-after", defaultValue = "-1", paramLabel = "N", hidden = true,
-                description = "exit 70 after N commands, as a crashed harness would (tests)")
+                description = "Exit 70 after N commands, as a crashed harness would (tests).")
         int dieAfter;
 
         @CommandLine.Spec

@@ -56,6 +56,17 @@ class ModelOracleTest {
     }
 
     @Test
+    void aMatrixOfMoreThan511ApqnsIsCutAtThePageAsTheRealShowIs() {
+        String u = "11111111-1111-1111-1111-111111111111";
+        ModelOracle m = run("aplab host --adapters 0-15 --domains 0-63", "echo 0x0 > /sys/bus/ap/apmask",
+                "echo " + u + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+                "echo 0xffff,0xffffffffffffffff,0x > /sys/devices/vfio_ap/matrix/" + u + "/ap_config");
+        // 1024 APQNs x 8 bytes; sysfs_kf_seq_show hands out 4095 bytes: 511 lines and "07.003f" without its newline
+        List<String> lines = m.execute("cat /sys/devices/vfio_ap/matrix/" + u + "/matrix");
+        assertThat(lines).hasSize(512).startsWith("00.0000", "00.0001").endsWith("07.003e", "07.003f");
+    }
+
+    @Test
     void ownKernelStartsOverAnyOtherIsNotSupported() {
         ModelOracle m = run("aplab host --adapters 5 --domains 4");
         assertThat(m.execute("aplab kernel " + KernelVersion.MAINLINE.release())).isEmpty();
