@@ -1,8 +1,9 @@
 package aplab.ap;
 
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.Kstrtox;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
@@ -22,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ApBus {
     private final LockDep lockdep;
-    private final KernelVersion version;
+    private final Kernel version;
     private final TrackedLock permsMutex;
     private final TrackedLock scanMutex;
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
@@ -34,7 +35,7 @@ public final class ApBus {
     private volatile ApConfigInfo qci = ApConfigInfo.empty();
     private volatile CardType newCardType = CardType.DEFAULT;
 
-    public ApBus(LockDep lockdep, KernelVersion version) {
+    public ApBus(LockDep lockdep, Kernel version) {
         this.lockdep = lockdep;
         this.version = version;
         this.permsMutex = lockdep.newLock("ap_perms_mutex");
@@ -64,7 +65,7 @@ public final class ApBus {
         return permsMutex;
     }
 
-    public KernelVersion version() {
+    public Kernel version() {
         return version;
     }
 
@@ -146,7 +147,7 @@ public final class ApBus {
                 if (changed) {
                     // apmask_commit / aqmask_commit: newly reserved ids need every driver's consent
                     ApMask reserved = next.andNot(current);
-                    if (!reserved.isEmpty() && version.dynamic()) {
+                    if (!reserved.isEmpty() && version.has(Commit.AP_IN_USE_CALLBACK)) {
                         for (ApDriver d : drivers) {
                             Errno rc = adapters ? d.inUse(reserved, aqmask.copy()) : d.inUse(apmask.copy(), reserved);
                             if (rc != null) {
@@ -314,7 +315,7 @@ public final class ApBus {
                 ApConfigInfo prev = qci;
                 boolean changed = !sameConfig(prev, next);
                 qci = next;
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onConfigChanged(next, prev);
                     }
@@ -324,7 +325,7 @@ public final class ApBus {
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onScanComplete(next, prev);
                     }

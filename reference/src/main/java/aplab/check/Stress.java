@@ -2,7 +2,7 @@ package aplab.check;
 
 import aplab.ap.ApMask;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
 import aplab.sysfs.Sysfs;
@@ -45,14 +45,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Stress {
     /** What to run. */
-    public record Config(long seed, int workers, int rounds, int opsPerRound, KernelVersion version,
+    public record Config(long seed, int workers, int rounds, int opsPerRound, Kernel version,
             Set<PlantedBug> planted, long hangMillis, boolean serializeVfio) {
         public Config {
             planted = Set.copyOf(planted);
         }
 
         public static Config of(long seed, int workers, int rounds, int opsPerRound) {
-            return new Config(seed, workers, rounds, opsPerRound, KernelVersion.MAINLINE, Set.of(), 60_000, true);
+            return new Config(seed, workers, rounds, opsPerRound, Kernel.MAINLINE, Set.of(), 60_000, true);
         }
 
         public Config withPlanted(Set<PlantedBug> p) {
@@ -130,7 +130,7 @@ public final class Stress {
     static final int IDS = 6;
 
     /** The starting state: adapters and domains 0-3, most queues given to vfio_ap, two mdevs. */
-    public static Host newHost(KernelVersion version, Set<PlantedBug> planted) {
+    public static Host newHost(Kernel version, Set<PlantedBug> planted) {
         Host host = new Host(version, planted);
         Sysfs sysfs = new Sysfs(host);
         List<HostOp> setup = List.of(
@@ -413,7 +413,7 @@ public final class Stress {
         int rounds = 2_000;
         int ops = 50;
         long hang = 60_000;
-        KernelVersion version = KernelVersion.MAINLINE;
+        Kernel version = Kernel.MAINLINE;
         Set<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
         boolean verbose = false;
         boolean serialize = true;
@@ -425,7 +425,7 @@ public final class Stress {
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--ops" -> ops = Integer.parseInt(args[++i]);
                     case "--hang-seconds" -> hang = Long.parseLong(args[++i]) * 1000;
-                    case "--kernel" -> version = KernelVersion.parse(args[++i]);
+                    case "--kernel" -> version = Kernel.parse(args[++i]);
                     case "--plant" -> {
                         for (String s : args[++i].split(",")) {
                             planted.add(PlantedBug.valueOf(s.trim().toUpperCase(Locale.ROOT)));

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         description = {"A reference model of s390 AP crypto pass-through (vfio_ap) to KVM guests.",
             "Runs transcripts (Markdown with console blocks) against it, or a shell on it."},
         subcommands = {CheckCommand.class, RunCommand.class, ShellCommand.class, ExploreCommand.class,
-            LoadCommand.class, ExplainCommand.class, MdevctlCommand.class, CommandLine.HelpCommand.class})
+            LoadCommand.class, ExplainCommand.class, MdevctlCommand.class, KernelCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Aplab implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -3,7 +3,7 @@ package aplab.cli;
 import aplab.ap.Apqn;
 import aplab.explain.Explainer;
 import aplab.explain.WhatIf;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import aplab.snapshot.HostLoader;
@@ -54,9 +54,9 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KernelVersion k;
+        Kernel k;
         try {
-            k = kernel == null ? null : KernelVersion.parse(kernel);
+            k = kernel == null ? null : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             err.println("aplab: explain: " + e.getMessage());
             return 2;

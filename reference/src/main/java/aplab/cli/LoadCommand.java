@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import aplab.snapshot.HostLoader;
@@ -46,9 +46,9 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KernelVersion k;
+        Kernel k;
         try {
-            k = kernel == null ? null : KernelVersion.parse(kernel);
+            k = kernel == null ? null : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             err.println("aplab: load: " + e.getMessage());
             return 2;

@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.mdevctl.MdevctlDefinition;
 import aplab.mdevctl.MdevctlStart;
 import aplab.shell.Session;
@@ -33,7 +33,7 @@ public final class MdevctlCommand implements Callable<Integer> {
     }
 
     static HostLoader.Loaded base(Path on, String kernel, PrintWriter err) {
-        KernelVersion k = kernel == null ? null : KernelVersion.parse(kernel);
+        Kernel k = kernel == null ? null : Kernel.parse(kernel);
         if (on == null) {
             return new HostLoader.Loaded("(a fresh host)", null, null, k == null ? List.of() : List.of("aplab kernel " + k.release()),
                     List.of(), List.of());

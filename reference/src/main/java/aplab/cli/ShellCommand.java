@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import java.io.BufferedReader;
@@ -35,9 +35,9 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelVersion v;
+        Kernel v;
         try {
-            v = kernel == null ? KernelVersion.MAINLINE : KernelVersion.parse(kernel);
+            v = kernel == null ? Kernel.MAINLINE : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("aplab: shell: " + e.getMessage());
             return 2;

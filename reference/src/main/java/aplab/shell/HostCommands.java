@@ -5,7 +5,7 @@ import aplab.ap.ApMask;
 import aplab.ap.CardType;
 import aplab.host.Guest;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -298,12 +298,22 @@ public final class HostCommands implements Callable<Integer> {
     }
 
     @Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Start over on a fresh host running another kernel: 5.17 (before the dynamic",
-                "configuration series), 6.0 (the series as merged) or 6.18 (mainline, the default)."})
+            description = {"Start over on a fresh host running another kernel (a named kernel, optionally",
+                "with or without catalogue commits); without NAME, show the kernel this host runs.",
+                "--list shows the named kernels (-v: with their commits)."})
     static final class KernelCmd implements Callable<Integer> {
         private final HostCommands parent;
-        @Parameters(paramLabel = "RELEASE")
-        String release;
+        @Parameters(paramLabel = "NAME", arity = "0..1",
+                description = "5.17, 6.0, 6.1, 6.8, 6.10, 6.12, 6.19 or mainline (the default).")
+        String name;
+        @Option(names = "--with", paramLabel = "COMMIT", description = "Add a catalogue commit (and what it needs).")
+        List<String> with = new java.util.ArrayList<>();
+        @Option(names = "--without", paramLabel = "COMMIT", description = "Drop a catalogue commit (and what needs it).")
+        List<String> without = new java.util.ArrayList<>();
+        @Option(names = "--list", description = "List the named kernels.")
+        boolean list;
+        @Option(names = {"-v", "--verbose"}, description = "With --list: each kernel's commits.")
+        boolean verbose;
 
         KernelCmd(HostCommands parent) {
             this.parent = parent;
@@ -311,7 +321,26 @@ public final class HostCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            parent.session.reset(KernelVersion.parse(release));
+            if (list) {
+                parent.out.addAll(Kernel.listing(verbose));
+                return 0;
+            }
+            if (name == null) {
+                if (!with.isEmpty() || !without.isEmpty()) {
+                    parent.out.add("aplab: kernel: --with and --without need a kernel NAME");
+                    return 2;
+                }
+                parent.out.addAll(parent.session.host().version().describe());
+                return 0;
+            }
+            Kernel k;
+            try {
+                k = Kernel.parse(name, with, without);
+            } catch (IllegalArgumentException e) {
+                parent.out.add("aplab: kernel: " + e.getMessage());
+                return 2;
+            }
+            parent.session.reset(k);
             return 0;
         }
     }

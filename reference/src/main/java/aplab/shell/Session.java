@@ -1,7 +1,7 @@
 package aplab.shell;
 
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
@@ -19,15 +19,15 @@ public final class Session {
     private String cwd = "/";
 
     public Session() {
-        this(KernelVersion.MAINLINE);
+        this(Kernel.MAINLINE);
     }
 
-    public Session(KernelVersion version) {
+    public Session(Kernel version) {
         reset(version);
     }
 
     /** A fresh host running the given kernel. */
-    void reset(KernelVersion version) {
+    void reset(Kernel version) {
         host = new Host(version);
         sysfs = new Sysfs(host);
         cwd = "/";

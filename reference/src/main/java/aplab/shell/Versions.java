@@ -1,6 +1,6 @@
 package aplab.shell;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import picocli.CommandLine;
 
 /** The version line every aplab command prints for {@code --version}. */
@@ -9,7 +9,7 @@ public final class Versions implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"aplab " + VERSION + " (models Linux " + KernelVersion.MAINLINE.release()
-                + " vfio_ap; also " + KernelVersion.V6_0.release() + " and " + KernelVersion.PRE_DYNAMIC.release() + ")"};
+        return new String[] {"aplab " + VERSION + " (models the vfio_ap driver and AP bus of Linux "
+                + Kernel.DEFAULT.name() + ": " + Kernel.DEFAULT.label() + "; also " + Kernel.names() + ")"};
     }
 }

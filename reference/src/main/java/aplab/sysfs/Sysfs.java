@@ -7,6 +7,7 @@ import aplab.ap.ApDriver;
 import aplab.ap.ApQueue;
 import aplab.ap.Apqn;
 import aplab.host.Host;
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
 import aplab.vfioap.MatrixMdev;
@@ -161,7 +162,7 @@ public final class Sysfs {
     private Node matrixDevice() {
         VfioApOps vfio = host.vfioAp();
         Map<String, Supplier<Node>> c = new TreeMap<>();
-        if (host.version().hasFeatures()) {
+        if (host.version().has(Commit.FEATURES_ATTR)) {
             c.put("features", () -> Node.ro(vfio::featuresShow));
         }
         c.put("mdev_supported_types", () -> Node.dir(Map.of("vfio_ap-passthrough", this::mdevType)));
@@ -199,10 +200,10 @@ public final class Sysfs {
         c.put("unassign_control_domain", () -> Node.wo(buf -> vfio.unassignControlDomain(m, buf)));
         c.put("matrix", () -> Node.ro(() -> vfio.matrixShow(m)));
         c.put("control_domains", () -> Node.ro(() -> vfio.controlDomainsShow(m)));
-        if (host.version().dynamic()) {
+        if (host.version().has(Commit.GUEST_MATRIX_ATTR)) {
             c.put("guest_matrix", () -> Node.ro(() -> vfio.guestMatrixShow(m)));
         }
-        if (host.version().hasApConfig()) {
+        if (host.version().has(Commit.AP_CONFIG_ATTR)) {
             c.put("ap_config", () -> Node.rw(() -> vfio.apConfigShow(m), buf -> vfio.apConfigStore(m, buf)));
         }
         c.put("remove", () -> Node.wo(buf -> vfio.mdevRemove(m, buf)));
