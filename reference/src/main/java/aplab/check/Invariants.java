@@ -84,7 +84,7 @@ import java.util.TreeSet;
  *     {@link #checkFilteredExactly} checks that.</dd>
  * </dl>
  *
- * <p>These are mainline's (6.18) invariants. On older kernels some fail by design: 6.0 lets an
+ * <p>These are mainline's invariants. On older kernels some fail by design: 6.0 lets an
  * unbound queue into the guest (CVE-2024-26620); 5.17 has no {@code in_use} veto, no shadow and keeps
  * a removed queue's APQN in the guest. {@link #check} reports them; it does not excuse them.
  *

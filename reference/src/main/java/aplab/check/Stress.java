@@ -52,7 +52,7 @@ public final class Stress {
         }
 
         public static Config of(long seed, int workers, int rounds, int opsPerRound) {
-            return new Config(seed, workers, rounds, opsPerRound, Kernel.MAINLINE, Set.of(), 60_000, true);
+            return new Config(seed, workers, rounds, opsPerRound, Kernel.DEFAULT, Set.of(), 60_000, true);
         }
 
         public Config withPlanted(Set<PlantedBug> p) {
@@ -404,7 +404,7 @@ public final class Stress {
 
     /**
      * {@code aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N] [--hang-seconds N]
-     * [--kernel 6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]}: one run; prints the seed first, then the
+     * [--kernel mainline] [--plant BUG,...] [--no-vfio-serialization] [--verbose]}: one run; prints the seed first, then the
      * summary (and every failure). Exit status 0 passed, 1 failed, 2 bad usage.
      */
     public static void main(String[] args) {
@@ -413,7 +413,7 @@ public final class Stress {
         int rounds = 2_000;
         int ops = 50;
         long hang = 60_000;
-        Kernel version = Kernel.MAINLINE;
+        Kernel version = Kernel.DEFAULT;
         Set<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
         boolean verbose = false;
         boolean serialize = true;
@@ -439,7 +439,7 @@ public final class Stress {
         } catch (RuntimeException e) {
             System.err.println("stress: " + e.getMessage());
             System.err.println("usage: aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N]"
-                    + " [--hang-seconds N] [--kernel 5.17|6.0|6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]");
+                    + " [--hang-seconds N] [--kernel NAME] [--plant BUG,...] [--no-vfio-serialization] [--verbose]");
             System.exit(2);
         }
         Config c = new Config(seed, workers, rounds, ops, version, planted, hang, serialize);

@@ -28,13 +28,32 @@ public final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "transcript files (Markdown)")
     List<Path> files;
 
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "mainline",
+            description = "start each file's host on this kernel (a name from aplab kernel --list; default ${DEFAULT-VALUE})")
+    String kernel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The --kernel value, or null after a one-line error. */
+    private aplab.kernel.Kernel kernelOrError() {
+        try {
+            return aplab.kernel.Kernel.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("aplab: " + spec.name() + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        aplab.kernel.Kernel k = kernelOrError();
+        if (k == null) {
+            return 2;
+        }
         int passed = 0;
         int failed = 0;
         boolean unreadable = false;
@@ -48,7 +67,7 @@ public final class CheckCommand implements Callable<Integer> {
                 failed++;
                 continue;
             }
-            TranscriptRunner.Result r = TranscriptRunner.run(t);
+            TranscriptRunner.Result r = TranscriptRunner.run(t, k);
             if (r.passed()) {
                 passed++;
                 continue;

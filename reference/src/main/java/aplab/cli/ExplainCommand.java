@@ -44,7 +44,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--try", paramLabel = "COMMAND", description = "what a transcript command would do, e.g. 'echo 5 > /sys/devices/vfio_ap/matrix/UUID/unassign_adapter' (repeatable)")
     List<String> tries = new ArrayList<>();
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18)")
+    @Option(names = "--kernel", paramLabel = "KERNEL", description = "model this kernel (a name from aplab kernel --list)")
     String kernel;
 
     @CommandLine.Spec

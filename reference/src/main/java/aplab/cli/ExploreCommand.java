@@ -41,7 +41,8 @@ public final class ExploreCommand implements Callable<Integer> {
             description = "at most N preemptions per interleaved schedule; -1: every schedule (default ${DEFAULT-VALUE})")
     int preemptions;
 
-    @Option(names = "--kernel", defaultValue = "6.18", paramLabel = "RELEASE", description = "5.17, 6.0 or 6.18 (default ${DEFAULT-VALUE})")
+    @Option(names = "--kernel", defaultValue = "mainline", paramLabel = "KERNEL",
+            description = "the kernel: a name from aplab kernel --list (default ${DEFAULT-VALUE})")
     String kernel;
 
     @Option(names = "--plant", paramLabel = "BUG[,BUG]",

@@ -30,7 +30,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", description = "a snapshot file (tools/capture-host -o FILE)")
     Path file;
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18) instead of the one the snapshot's release suggests")
+    @Option(names = "--kernel", paramLabel = "KERNEL", description = "model this kernel (a name from aplab kernel --list) instead of the one the snapshot's release suggests")
     String kernel;
 
     @Option(names = "--transcript", description = "print the rebuild as a transcript (the snapshot, the commands, what the model shows)")

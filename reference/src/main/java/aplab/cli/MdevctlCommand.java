@@ -64,7 +64,7 @@ public final class MdevctlCommand implements Callable<Integer> {
         @Option(names = "--parent", paramLabel = "PARENT", description = "the parent device (default matrix)")
         String parent;
 
-        @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18)")
+        @Option(names = "--kernel", paramLabel = "KERNEL", description = "model this kernel (a name from aplab kernel --list)")
         String kernel;
 
         @Option(names = "--writes", description = "also print each sysfs write mdevctl made, as transcript lines")

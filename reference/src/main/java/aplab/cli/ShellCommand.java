@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = {"An interactive root shell on a fresh modelled host: echo, cat, ls, cd and the aplab",
             "host commands, as in transcripts. Line editing where the terminal allows; 'exit' leaves."})
 public final class ShellCommand implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "5.17, 6.0 or 6.18 (default)")
+    @Option(names = "--kernel", paramLabel = "KERNEL", description = "the kernel: a name from aplab kernel --list (default mainline)")
     String kernel;
 
     @Option(names = "--from", paramLabel = "FILE", description = "start on the host of a snapshot (tools/capture-host) or a transcript (at its end)")
@@ -37,7 +37,7 @@ public final class ShellCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Kernel v;
         try {
-            v = kernel == null ? Kernel.MAINLINE : Kernel.parse(kernel);
+            v = kernel == null ? Kernel.DEFAULT : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("aplab: shell: " + e.getMessage());
             return 2;

@@ -31,7 +31,7 @@ public final class Host {
     private final Map<String, Guest> guests = new LinkedHashMap<>();
 
     public Host() {
-        this(Kernel.MAINLINE);
+        this(Kernel.DEFAULT);
     }
 
     public Host(Kernel version) {

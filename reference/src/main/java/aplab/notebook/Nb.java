@@ -19,7 +19,7 @@ public final class Nb {
         return new Session(Kernel.MAINLINE);
     }
 
-    /** A fresh host running the kernel with that release (5.17, 6.0, 6.18). */
+    /** A fresh host running that kernel (a name from aplab kernel --list, e.g. 5.17, 6.0, mainline). */
     public static Session host(String release) {
         return new Session(Kernel.parse(release));
     }

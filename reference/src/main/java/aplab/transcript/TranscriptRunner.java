@@ -20,9 +20,14 @@ public final class TranscriptRunner {
     private TranscriptRunner() {
     }
 
-    /** Runs every command in order on one new session (one file is one host). */
+    /** Runs every command in order on one new session (one file is one host) running the default kernel. */
     public static Result run(Transcript t) {
-        Session session = new Session();
+        return run(t, aplab.kernel.Kernel.DEFAULT);
+    }
+
+    /** The same on a host that starts on {@code kernel} (an {@code aplab kernel} line in the file still switches). */
+    public static Result run(Transcript t, aplab.kernel.Kernel kernel) {
+        Session session = new Session(kernel);
         List<List<String>> outputs = new ArrayList<>();
         for (Transcript.Command c : t.commands()) {
             outputs.add(session.execute(c.command()));
