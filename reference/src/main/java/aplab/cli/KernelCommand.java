@@ -16,20 +16,21 @@ import picocli.CommandLine.Parameters;
  * runs as (the catalogue in {@link aplab.kernel.Commit}, the named kernels in {@link Kernel}).
  */
 @Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"The kernels the model runs as: --list shows each named kernel on one line (-v: its",
-            "catalogue commits: id, mainline release, upstream title); NAME shows one kernel, with",
-            "--with/--without COMMIT a what-if kernel and the commits it differs in.",
+        description = {"Show the kernels the model runs as, each a named set of upstream commits.",
+            "--list (the default) shows each named kernel on one line; -v adds its commits (id, mainline release, upstream title).",
+            "NAME shows one kernel; with --with/--without COMMIT, a what-if kernel and the commits it differs in.",
             "Transcripts and shells switch with 'aplab kernel NAME' or --kernel."})
 public final class KernelCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", arity = "0..1", description = "5.17, 6.0, 6.1, 6.8, 6.10, 6.12, 6.19 or mainline")
+    @Parameters(paramLabel = "NAME", arity = "0..1", completionCandidates = aplab.shell.KernelNames.Candidates.class,
+            description = "The kernel: ${COMPLETION-CANDIDATES}.")
     String name;
-    @Option(names = "--with", paramLabel = "COMMIT", description = "add a catalogue commit (and what it needs)")
+    @Option(names = "--with", paramLabel = "COMMIT", description = "Add a catalogue commit (and what it needs).")
     List<String> with = new ArrayList<>();
-    @Option(names = "--without", paramLabel = "COMMIT", description = "drop a catalogue commit (and what needs it)")
+    @Option(names = "--without", paramLabel = "COMMIT", description = "Drop a catalogue commit (and what needs it).")
     List<String> without = new ArrayList<>();
-    @Option(names = "--list", description = "list the named kernels")
+    @Option(names = "--list", description = "List the named kernels.")
     boolean list;
-    @Option(names = {"-v", "--verbose"}, description = "with --list: each kernel's commits")
+    @Option(names = {"-v", "--verbose"}, description = "With --list: each kernel's commits.")
     boolean verbose;
 
     @CommandLine.Spec

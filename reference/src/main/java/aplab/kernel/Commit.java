@@ -90,6 +90,13 @@ public enum Commit {
             "the mdev has an ap_config attribute (read and, with ap-config-write, write)", false, QUEUE_LINKS),
     FEATURES_ATTR("features-attr", "s390/vfio-ap: Driver feature advertisement", "6.12",
             "the matrix device has a features attribute", false, QUEUE_LINKS),
+    /**
+     * UNCONFIRMED title and release: what the model knows is that Debian's 6.12.117 has these and
+     * 6.1.192 has not (ap_bus.c features_show, ap_queue.c ap_functions_show, depth as qd + 1).
+     */
+    AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth (title unconfirmed)", "6.12",
+            "/sys/bus/ap/features and the queues' ap_functions exist; depth shows TAPQ's qd + 1 (before: the raw qd)",
+            false),
 
     // ------------------------------------------------------------------ 2026 fixes
     FIX_CDOM_REMOVAL("fix-cdom-removal", "s390/vfio-ap: Fix control domain removal in vfio_ap_mdev_cfg_remove", "2026",

@@ -35,8 +35,8 @@ public final class Kernel {
             EnumSet.of(FIX_STATUS_ATTR, PASS_DECONFIGURED), SERIES_6_8);
     public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)", EnumSet.of(AP_CONFIG_ATTR));
     public static final Kernel V6_12 = V6_10.plus("6.12", "Debian linux-source-6.12 6.12.117 (6.12 with stable backports)",
-            EnumSet.of(FEATURES_ATTR), FIXES_2026);
-    public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19", EnumSet.of(FEATURES_ATTR));
+            EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES), FIXES_2026);
+    public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19", EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES));
     public static final Kernel MAINLINE = V6_19.plus("mainline", "6.19 plus the 2026 vfio_ap fixes", FIXES_2026);
 
     /** The default kernel. */

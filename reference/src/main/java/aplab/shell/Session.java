@@ -17,6 +17,8 @@ public final class Session {
     private Host host;
     private Sysfs sysfs;
     private String cwd = "/";
+    /** Which s390-tools release lszcrypt and ap-check behave as ({@code aplab s390-tools}). */
+    private aplab.lszcrypt.S390Tools s390Tools = aplab.lszcrypt.S390Tools.NEWEST;
 
     public Session() {
         this(Kernel.MAINLINE);
@@ -45,10 +47,18 @@ public final class Session {
         return cwd;
     }
 
+    public aplab.lszcrypt.S390Tools s390Tools() {
+        return s390Tools;
+    }
+
+    void s390Tools(aplab.lszcrypt.S390Tools release) {
+        this.s390Tools = release;
+    }
+
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
             default -> false;
         };
     }
@@ -78,8 +88,9 @@ public final class Session {
                 case "ls" -> withoutRedirect(out, p.redirect(), () -> ls(out, args));
                 case "cd" -> cd(out, args);
                 case "lszcrypt" -> withoutRedirect(out, p.redirect(),
-                        () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args)));
+                        () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools)));
                 case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
+                case "help" -> withoutRedirect(out, p.redirect(), () -> out.addAll(Help.lines(this, args)));
                 default -> out.add("aplab: unknown command: " + cmd);
             }
         } catch (RuntimeException e) {
@@ -230,20 +241,39 @@ public final class Session {
     }
 
     private void ls(List<String> out, List<String> args) {
-        List<String> targets = args.isEmpty() ? List.of(".") : args;
+        boolean longFormat = false;
+        List<String> targets = new ArrayList<>();
+        for (String a : args) {
+            if (a.matches("-[l1]+")) {
+                longFormat |= a.contains("l");
+            } else {
+                targets.add(a);
+            }
+        }
+        if (targets.isEmpty()) {
+            targets.add(".");
+        }
         List<String> files = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         for (String a : targets) {
             String path = Sysfs.normalize(cwd, a);
             if (!sysfs.exists(path)) {
                 out.add("ls: cannot access '" + a + "': No such file or directory");
-            } else if (sysfs.isDirectory(path)) {
+            } else if (sysfs.isDirectory(path) && !(longFormat && !a.endsWith("/") && sysfs.readlink(path) != null)) {
                 dirs.add(a);
             } else {
                 files.add(a);
             }
         }
-        out.addAll(files);
+        if (longFormat) {
+            List<String[]> rows = new ArrayList<>();
+            for (String f : files) {
+                rows.add(LsLong.row(sysfs, Sysfs.normalize(cwd, f), f));
+            }
+            out.addAll(LsLong.format(rows));
+        } else {
+            out.addAll(files);
+        }
         boolean headers = targets.size() > 1;
         boolean first = files.isEmpty();
         for (String d : dirs) {
@@ -254,7 +284,17 @@ public final class Session {
                 out.add(d + ":");
             }
             first = false;
-            out.addAll(sysfs.list(Sysfs.normalize(cwd, d)));
+            String dir = Sysfs.normalize(cwd, d);
+            if (longFormat) {
+                out.add("total 0");
+                List<String[]> rows = new ArrayList<>();
+                for (String name : sysfs.list(dir)) {
+                    rows.add(LsLong.row(sysfs, dir + "/" + name, name));
+                }
+                out.addAll(LsLong.format(rows));
+            } else {
+                out.addAll(sysfs.list(dir));
+            }
         }
     }
 

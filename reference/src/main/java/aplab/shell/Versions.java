@@ -1,6 +1,5 @@
 package aplab.shell;
 
-import aplab.kernel.Kernel;
 import picocli.CommandLine;
 
 /** The version line every aplab command prints for {@code --version}. */
@@ -9,7 +8,7 @@ public final class Versions implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"aplab " + VERSION + " (models the vfio_ap driver and AP bus of Linux "
-                + Kernel.DEFAULT.name() + ": " + Kernel.DEFAULT.label() + "; also " + Kernel.names() + ")"};
+        return new String[] {"aplab " + VERSION + ", a model of the Linux vfio_ap driver",
+            "Kernels modelled: " + KernelNames.phrase() + "."};
     }
 }
