@@ -63,60 +63,56 @@ public final class Session {
         };
     }
 
-    /** Runs one command line; never throws for bad input. */
+    /**
+     * Runs one command line; never throws for bad input. Redirections are opened first, as bash
+     * does ({@link Redirections}): a target that cannot be opened runs nothing.
+     */
     public List<String> execute(String line) {
-        List<String> out = new ArrayList<>();
+        List<String> terminal = new ArrayList<>();
         ShellWords.Parsed p = ShellWords.parse(line);
         if (p.unsupported() != null) {
-            out.add("aplab: unsupported shell syntax: " + p.unsupported());
-            return out;
+            terminal.add("aplab: unsupported shell syntax: " + p.unsupported());
+            return terminal;
+        }
+        Redirections io = Redirections.open(sysfs, cwd, p.redirects(), terminal);
+        if (io == null) {
+            return terminal;
         }
         List<String> w = p.words();
         if (w.isEmpty()) {
-            if (p.redirect() != null) {
-                // "> file" truncates; sysfs files cannot be emptied that way
-                write(out, p.redirect(), "", null);
-            }
-            return out;
+            // "> file" alone opens (truncates) the file and writes nothing
+            return terminal;
         }
-        String cmd = w.get(0);
-        List<String> args = w.subList(1, w.size());
+        run(io, w.get(0), w.subList(1, w.size()));
+        return terminal;
+    }
+
+    /** One simple command with its standard output and error already set up. */
+    private void run(Redirections io, String cmd, List<String> args) {
+        List<String> out = Redirections.scratch();
         try {
             switch (cmd) {
-                case "echo" -> echo(out, args, p.redirect());
-                case "cat" -> withoutRedirect(out, p.redirect(), () -> cat(out, args));
-                case "ls" -> withoutRedirect(out, p.redirect(), () -> ls(out, args));
+                case "echo" -> echo(io, args);
+                case "cat" -> cat(io, args);
+                case "ls" -> ls(out, args);
                 case "cd" -> cd(out, args);
-                case "lszcrypt" -> withoutRedirect(out, p.redirect(),
-                        () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools)));
-                case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
-                case "help" -> withoutRedirect(out, p.redirect(), () -> out.addAll(Help.lines(this, args)));
-                default -> out.add("aplab: unknown command: " + cmd);
+                case "lszcrypt" -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools));
+                case "aplab" -> aplab(out, args);
+                case "help" -> out.addAll(Help.lines(this, args));
+                default -> io.err("aplab: unknown command: " + cmd);
             }
         } catch (RuntimeException e) {
             // a model defect must not end the run; say it in one line
-            out.add("aplab: internal error in '" + cmd + "': " + e);
+            io.err("aplab: internal error in '" + cmd + "': " + e);
         }
-        return out;
-    }
-
-    private void withoutRedirect(List<String> out, String redirect, Runnable body) {
-        if (redirect != null) {
-            List<String> captured = new ArrayList<>();
-            List<String> saved = new ArrayList<>(out);
-            body.run();
-            // output goes to the file: only sysfs files exist, so write it there
-            captured.addAll(out.subList(saved.size(), out.size()));
-            out.subList(saved.size(), out.size()).clear();
-            write(out, redirect, captured.isEmpty() ? "" : String.join("\n", captured) + "\n", null);
-            return;
-        }
-        body.run();
+        // cd's messages are bash's own; the others are each program's, prefixed with its name
+        io.route(cmd.equals("cd") ? "bash" : cmd, out);
+        io.finish(cmd.equals("echo") ? "bash: echo" : cmd);
     }
 
     // ---------------------------------------------------------------- echo
 
-    private void echo(List<String> out, List<String> args, String redirect) {
+    private void echo(Redirections io, List<String> args) {
         boolean newline = true;
         boolean escapes = false;
         int i = 0;
@@ -138,19 +134,7 @@ public final class Session {
                 newline = false; // \c: no further output
             }
         }
-        String value = text + (newline ? "\n" : "");
-        if (redirect == null) {
-            if (!value.isEmpty()) {
-                for (String l : value.split("\n", -1)) {
-                    out.add(l);
-                }
-                if (newline) {
-                    out.remove(out.size() - 1);
-                }
-            }
-            return;
-        }
-        write(out, redirect, value, "echo");
+        io.write("bash: echo", text + (newline ? "\n" : ""));
     }
 
     /** bash's echo -e: \\n \\t \\\\ \\a \\b \\e \\f \\r \\v \\0nnn \\xHH, and \\c ends the output. */
@@ -204,38 +188,24 @@ public final class Session {
         return new String[] {b.toString(), null};
     }
 
-    private void write(List<String> out, String target, String value, String writer) {
-        String path = Sysfs.normalize(cwd, target);
-        try {
-            sysfs.write(path, value);
-        } catch (SysfsException e) {
-            if (e.phase() == SysfsException.Phase.OPEN) {
-                out.add("bash: " + target + ": " + e.errno().strerror());
-            } else {
-                out.add("bash: " + (writer == null ? "" : writer + ": ") + "write error: " + e.errno().strerror());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- cat, ls, cd
 
-    private void cat(List<String> out, List<String> args) {
+    /** cat: each file is read and written on at once; a write error stops it (coreutils). */
+    private void cat(Redirections io, List<String> args) {
         if (args.isEmpty()) {
-            out.add("cat: reading standard input is not supported here");
+            io.err("cat: reading standard input is not supported here");
             return;
         }
         for (String a : args) {
+            String content;
             try {
-                String content = sysfs.read(Sysfs.normalize(cwd, a));
-                if (!content.isEmpty()) {
-                    String[] lines = content.split("\n", -1);
-                    int n = content.endsWith("\n") ? lines.length - 1 : lines.length;
-                    for (int i = 0; i < n; i++) {
-                        out.add(lines[i]);
-                    }
-                }
+                content = sysfs.read(Sysfs.normalize(cwd, a));
             } catch (SysfsException e) {
-                out.add("cat: " + a + ": " + e.errno().strerror());
+                io.err("cat: " + a + ": " + e.errno().strerror());
+                continue;
+            }
+            if (!io.write("cat", content)) {
+                return;
             }
         }
     }

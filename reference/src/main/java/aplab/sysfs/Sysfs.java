@@ -717,6 +717,23 @@ public final class Sysfs {
      * nothing.
      */
     public void write(String path, String data) {
+        openWrite(path).write(data);
+    }
+
+    /** An attribute opened for writing: what a shell redirection holds while its command runs. */
+    public interface OpenFile {
+        /** One write(2) of {@code data}: page-sized store calls; the first refusal ends it (IO phase). */
+        void write(String data);
+    }
+
+    /**
+     * open(2) of {@code path} for writing (O_WRONLY|O_CREAT|O_TRUNC, as bash opens a redirection's
+     * target), with one walk of the path: ENOENT; EACCES for a name missing in an existing directory
+     * (sysfs creates no files) or a read-only attribute; EISDIR; all in the OPEN phase. Truncation
+     * calls no store. The handle stores into the attribute found now, whatever happens to the path
+     * later.
+     */
+    public OpenFile openWrite(String path) {
         Lookup l = lookup(path, true);
         if (!l.found()) {
             Errno e = l.errno() == Errno.ENOENT && l.lastMissing() ? Errno.EACCES : l.errno();
@@ -729,14 +746,17 @@ public final class Sysfs {
         if (a.store() == null) {
             throw new SysfsException(Errno.EACCES, SysfsException.Phase.OPEN);
         }
-        for (int off = 0; off < data.length(); off += PAGE_SIZE) {
-            String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
-            try {
-                a.store().accept(piece);
-            } catch (KernelException e) {
-                throw new SysfsException(e.errno(), SysfsException.Phase.IO);
+        Consumer<String> store = a.store();
+        return data -> {
+            for (int off = 0; off < data.length(); off += PAGE_SIZE) {
+                String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
+                try {
+                    store.accept(piece);
+                } catch (KernelException e) {
+                    throw new SysfsException(e.errno(), SysfsException.Phase.IO);
+                }
             }
-        }
+        };
     }
 
     /** The host's QCI, for callers that format it. */
