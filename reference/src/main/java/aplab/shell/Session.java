@@ -2,10 +2,12 @@ package aplab.shell;
 
 import aplab.host.Host;
 import aplab.kernel.Kernel;
+import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -17,6 +19,7 @@ public final class Session {
     private Host host;
     private Sysfs sysfs;
     private String cwd = "/";
+    private final Set<PlantedBug> planted;
     /** Which s390-tools release lszcrypt and ap-check behave as ({@code aplab s390-tools}). */
     private aplab.lszcrypt.S390Tools s390Tools = aplab.lszcrypt.S390Tools.NEWEST;
 
@@ -25,12 +28,18 @@ public final class Session {
     }
 
     public Session(Kernel version) {
+        this(version, PlantedBug.fromSystemProperty());
+    }
+
+    /** A session whose hosts (this one and those after {@code aplab kernel}) have these defects planted. */
+    public Session(Kernel version, Set<PlantedBug> planted) {
+        this.planted = Set.copyOf(planted);
         reset(version);
     }
 
     /** A fresh host running the given kernel. */
     void reset(Kernel version) {
-        host = new Host(version);
+        host = new Host(version, planted);
         sysfs = new Sysfs(host);
         cwd = "/";
     }
