@@ -67,7 +67,7 @@ public final class Session {
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "ap-check", "aplab", "help" -> true;
             default -> false;
         };
     }
@@ -106,6 +106,7 @@ public final class Session {
                 case "ls" -> ls(out, args);
                 case "cd" -> cd(out, args);
                 case "lszcrypt" -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools));
+                case "ap-check" -> ApCheckCommand.run(this, args, io::out, io::err);
                 case "aplab" -> aplab(out, args);
                 case "help" -> out.addAll(Help.lines(this, args));
                 default -> io.err("aplab: unknown command: " + cmd);
