@@ -60,6 +60,10 @@ public final class ExploreCommand implements Callable<Integer> {
             description = "stop (cleanly, with the summary) after S seconds (default: no bound)")
     Double maxSeconds;
 
+    @Option(names = "--concurrent-ops", paramLabel = "I[,J...]", split = ",",
+            description = "interleave only pairs of these operations (numbers from --list-ops; default: every pair)")
+    List<Integer> concurrentOps;
+
     @Option(names = "--no-symmetry", negatable = false,
             description = "do not merge a state with its mirror image (the two mdevs' UUIDs swapped)")
     boolean noSymmetry;
@@ -92,10 +96,20 @@ public final class ExploreCommand implements Callable<Integer> {
             if (maxSeconds != null && !(maxSeconds > 0 && maxSeconds <= 1e6)) {
                 throw new IllegalArgumentException("--max-seconds must be a number of seconds above 0");
             }
+            int ops = Space.alphabet().size();
+            if (concurrentOps != null) {
+                for (int op : concurrentOps) {
+                    if (op < 0 || op >= ops) {
+                        throw new IllegalArgumentException("--concurrent-ops: operation " + op + " does not exist (0.."
+                                + (ops - 1) + ", see --list-ops)");
+                    }
+                }
+            }
             KernelVersion v = KernelVersion.parse(kernel);
             opts = new Explorer.Options(depth, concurrentDepth, preemptions, v, Counterexample.parsePlanted(plant),
                     threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads),
-                    maxStates == null ? 0 : maxStates, maxSeconds == null ? 0 : maxSeconds, !noSymmetry);
+                    maxStates == null ? 0 : maxStates, maxSeconds == null ? 0 : maxSeconds, !noSymmetry,
+                    concurrentOps == null ? java.util.Set.of() : java.util.Set.copyOf(concurrentOps));
         } catch (IllegalArgumentException e) {
             err.println("aplab: explore: " + e.getMessage());
             err.flush();

@@ -53,17 +53,31 @@ import java.util.function.Consumer;
  * kept and can be written as a transcript ({@link Counterexample}).
  */
 public final class Explorer {
-    /** What to explore. {@code maxStates <= 0} and {@code maxSeconds <= 0}: no bound. */
+    /**
+     * What to explore. {@code maxStates <= 0} and {@code maxSeconds <= 0}: no bound.
+     * {@code concurrentOps}: the alphabet indices whose pairs are interleaved (empty: all).
+     */
     public record Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
-            int threads, long maxStates, double maxSeconds, boolean symmetry) {
+            int threads, long maxStates, double maxSeconds, boolean symmetry, Set<Integer> concurrentOps) {
         public Options {
             planted = Set.copyOf(planted);
+            concurrentOps = Set.copyOf(concurrentOps);
         }
 
-        /** No bound on states or time; symmetry reduction on. */
+        /** No bound on states or time; symmetry reduction on; every pair interleaved. */
         public Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
                 int threads) {
-            this(depth, concurrentDepth, preemptions, version, planted, threads, 0, 0, true);
+            this(depth, concurrentDepth, preemptions, version, planted, threads, 0, 0, true, Set.of());
+        }
+
+        /** Every pair interleaved. */
+        public Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
+                int threads, long maxStates, double maxSeconds, boolean symmetry) {
+            this(depth, concurrentDepth, preemptions, version, planted, threads, maxStates, maxSeconds, symmetry, Set.of());
+        }
+
+        boolean interleaves(int op) {
+            return concurrentOps.isEmpty() || concurrentOps.contains(op);
         }
     }
 
@@ -239,6 +253,9 @@ public final class Explorer {
             for (Node root : roots) {
                 for (int i = 0; i < alphabet.size(); i++) {
                     for (int j = i; j < alphabet.size(); j++) {
+                        if (!options.interleaves(i) || !options.interleaves(j)) {
+                            continue;
+                        }
                         int ii = i;
                         int jj = j;
                         pairs++;

@@ -36,6 +36,11 @@ import java.util.concurrent.locks.LockSupport;
  * to its next yield point within that step (it needs the lock the owner just gave up, so the two
  * touch disjoint state). Two threads each blocked by the other is a deadlock, reported as such.
  *
+ * <p>The model also declares <em>switch points</em> ({@link aplab.lockdep.LockDep#switchPoint}): places
+ * where it acts on shared state it read outside a tracked lock (the exception to the argument
+ * above, and where the AP bus's bind races lived). Each is a yield point too, shown in a schedule
+ * as {@code switch WHAT}.
+ *
  * <p>One execution follows a list of forced choices and then lets the running thread go on; its
  * branch points come back in {@link Execution#branches()} so the explorer can enumerate every
  * schedule depth first (stateless model checking). Optionally the number of preemptions (switching
@@ -157,6 +162,18 @@ final class Interleaver {
                 ot.held.remove(what.substring(7));
             }
         });
+        // the model's switch points (shared state used outside a lock): a yield point like a lock
+        host.lockdep().switchPoints(line -> {
+            Thread t = Thread.currentThread();
+            OpThread ot = t == ta.thread ? ta : t == tb.thread ? tb : null;
+            if (ot == null) {
+                return;
+            }
+            int at = line.indexOf(": switch ");
+            String op = at < 0 ? "?" : line.substring(line.indexOf(' ') + 1, at);
+            String what = at < 0 ? line : line.substring(at + 2);
+            ot.gate(what + " (" + op + ")");
+        });
         List<Branch> branches = new ArrayList<>();
         List<String> steps = new ArrayList<>();
         OpThread last = null;
@@ -227,6 +244,7 @@ final class Interleaver {
             }
         } finally {
             host.lockdep().trace(null);
+            host.lockdep().switchPoints(null);
         }
         if (failure == null) {
             join(ta);

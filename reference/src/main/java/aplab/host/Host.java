@@ -42,7 +42,7 @@ public final class Host {
     public Host(KernelVersion version, Set<PlantedBug> planted) {
         this.version = version;
         this.lockdep = new LockDep();
-        this.bus = new ApBus(lockdep, version);
+        this.bus = new ApBus(lockdep, version, planted);
         bus.register(new Cex4QueueDriver());
         this.vfioAp = new VfioApOps(lockdep, version, bus, planted);
         bus.register(vfioAp);

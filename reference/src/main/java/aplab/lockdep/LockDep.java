@@ -70,6 +70,7 @@ public final class LockDep {
     /** The graph, edges and reports are shared with the LockDep this was copied from (or a copy of it) until the first change. */
     private boolean sharedGraph;
     private volatile Consumer<String> tracer;
+    private volatile Consumer<String> switchHook;
 
     /**
      * A copy for a copied host (the explorer restores states from copies): the dependencies and
@@ -118,6 +119,27 @@ public final class LockDep {
     /** Every acquire and release is passed to {@code tracer} (null: no tracing). */
     public void trace(Consumer<String> tracer) {
         this.tracer = tracer;
+    }
+
+    /**
+     * Every {@link #switchPoint} is passed to {@code hook} (null: none). Separate from
+     * {@link #trace} so lock traces (notebooks) stay as they are; a scheduler installs both.
+     */
+    public void switchPoints(Consumer<String> hook) {
+        this.switchHook = hook;
+    }
+
+    /**
+     * A place where the model acts on shared state it read outside any tracked lock (or under a
+     * lock it has since released), so another thread running here can change the outcome. Reported
+     * as {@code "THREAD OPERATION: switch WHAT"} to the {@link #switchPoints} hook, on the calling
+     * thread, which may stop there; with no hook installed it does nothing.
+     */
+    public void switchPoint(String what) {
+        Consumer<String> h = switchHook;
+        if (h != null) {
+            h.accept(Thread.currentThread().getName() + " " + currentOperation() + ": switch " + what);
+        }
     }
 
     private String currentOperation() {
