@@ -299,7 +299,9 @@ final class Interleaver {
     }
 
     private static boolean blocked(OpThread t, OpThread other) {
-        if (t.status != OpThread.RUNNING) {
+        if (t.status != OpThread.RUNNING || other.status == OpThread.DONE) {
+            // a finished thread holds nothing: a waiter it released only has not been scheduled yet
+            // (the JVM still names the old owner until it runs), so it is running, not blocked
             return false;
         }
         Thread.State st = t.thread.getState();
