@@ -36,6 +36,8 @@ public final class ApBus {
     private final ApMask aqmask = ApMask.allOnes();
     private volatile ApConfigInfo qci = ApConfigInfo.empty();
     private volatile CardType newCardType = CardType.DEFAULT;
+    /** ap_domain, config_time, poll_thread, poll_timeout, scans (issue 10). */
+    private final ApBusAttributes attributes = new ApBusAttributes();
     private final Set<PlantedBug> planted;
 
     public ApBus(LockDep lockdep, KernelVersion version) {
@@ -300,6 +302,7 @@ public final class ApBus {
         d.remove(q);
         q.setDriver(null);
         q.setDrvdata(null);
+        q.setInitiated(false); // ap_device_remove: ap_queue_remove
     }
 
     // ------------------------------------------------------------------ driver bind / unbind
@@ -392,6 +395,7 @@ public final class ApBus {
                 }
                 int maxAp = next.busMaxAdapterId();
                 int maxDom = next.busMaxDomainId();
+                attributes.selectDomain(this, next, apmask.copy(), aqmask.copy()); // read unlocked, as the kernel does
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
@@ -400,6 +404,7 @@ public final class ApBus {
                         d.onScanComplete(next, prev);
                     }
                 }
+                attributes.scanDone();
             } finally {
                 scanMutex.unlock();
             }
@@ -472,5 +477,27 @@ public final class ApBus {
             throw new KernelException(Errno.EINVAL);
         }
         card.setConfig(v == 1);
+    }
+
+    // ------------------------------------------------------------------ bus attributes (issue 10)
+
+    /** ap_domain, config_time, poll_thread, poll_timeout and the scan counter. */
+    public ApBusAttributes attributes() {
+        return attributes;
+    }
+
+    /** ap_domain_store: the domain must be in aqmask. */
+    public void apDomainStore(String buf) {
+        attributes.domainStore(buf, qci.busMaxDomainId(), aqmask.copy()); // unlocked read, as the kernel's
+    }
+
+    /**
+     * scans_store (ap_bus_force_rescan): a scan with the configuration QCI reports now, once the
+     * boot scan has run; before it, nothing.
+     */
+    public void forceRescan() {
+        if (attributes.scans() > 0) {
+            scan(qci);
+        }
     }
 }
