@@ -65,15 +65,24 @@ public final class ApBus {
         c.newCardType = newCardType;
         c.apmask.assign(apmask);
         c.aqmask.assign(aqmask);
+        c.attributes.copyFrom(attributes);
         for (ApCard card : cards.values()) {
             ApCard cc = new ApCard(card.apid(), card.type());
             cc.setConfig(card.config());
+            cc.setZcryptOnline(card.zcryptOnline());
             c.cards.put(cc.apid(), cc);
         }
         for (ApQueue q : queues.values()) {
             ApQueue cq = new ApQueue(q.apqn(), c.cards.get(q.apqn().apid()), lockdep.newLock("&dev->mutex"));
+            cq.setInitiated(q.initiated());
             cq.setDriver(q.driver());
-            cq.setDrvdata(q.drvdata());
+            Object data = q.drvdata();
+            if (data instanceof Cex4QueueDriver.ZcryptQueue zq) {
+                Cex4QueueDriver.ZcryptQueue n = new Cex4QueueDriver.ZcryptQueue();
+                n.setOnline(zq.online());
+                data = n;
+            }
+            cq.setDrvdata(data);
             c.queues.put(cq.apqn(), cq);
         }
         return c;

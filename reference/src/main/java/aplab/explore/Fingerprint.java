@@ -136,10 +136,15 @@ public final class Fingerprint {
             f.config(host.bus().qci());
             f.add(host.bus().apmask());
             f.add(host.bus().aqmask());
+            aplab.ap.ApBusAttributes ba = host.bus().attributes();
+            f.add(ba.domainIndex());
+            f.add(ba.configTime());
+            f.add(ba.pollThread() ? 1 : 0);
+            f.add(ba.pollTimeout());
             for (ApCard c : host.bus().cards().values()) {
                 f.add(0xCA4D0000L | c.apid());
                 f.add(c.type().hashCode());
-                f.add(c.config() ? 1 : 0);
+                f.add((c.config() ? 1 : 0) | (c.zcryptOnline() ? 2 : 0));
             }
             VfioApOps vfio = host.vfioAp();
             f.add(vfio.availableInstancesShow());
@@ -161,6 +166,10 @@ public final class Fingerprint {
                 for (ApQueue q : queues) {
                     f.add((q.apqn().apid() << 8) | q.apqn().apqi());
                     f.add(q.driver() == null ? "none" : q.driver().name());
+                    f.add(q.initiated() ? 1 : 0);
+                    if (q.drvdata() instanceof aplab.ap.Cex4QueueDriver.ZcryptQueue zq) {
+                        f.add(zq.online() ? 3 : 4);
+                    }
                     if (q.drvdata() instanceof VfioApQueue vq) {
                         f.add(vq.resetRc());
                         links[i] = vq.matrixMdev() == null ? "" : vq.matrixMdev().uuid();
@@ -236,5 +245,6 @@ public final class Fingerprint {
         add(c.apxa() ? 1 : 0);
         add(c.na());
         add(c.nd());
+        add(c.apsb() ? 1 : 0);
     }
 }
