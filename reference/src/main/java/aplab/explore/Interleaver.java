@@ -274,9 +274,11 @@ final class Interleaver {
         long start = System.nanoTime();
         int spins = 0;
         while (true) {
+            // A again after B: a thread that finished between the two reads (a waiter it released
+            // still looks blocked by it) is seen as finished, and its waiter as running
             boolean sa = settled(ta, tb);
             boolean sb = settled(tb, ta);
-            if (sa && sb) {
+            if (sa && sb && settled(ta, tb)) {
                 if (blocked(ta, tb) && blocked(tb, ta)) {
                     return "deadlock: each thread waits for a lock the other holds\n" + dump(ta, tb);
                 }
