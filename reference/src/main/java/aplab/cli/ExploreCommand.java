@@ -3,7 +3,7 @@ package aplab.cli;
 import aplab.explore.Counterexample;
 import aplab.explore.Explorer;
 import aplab.explore.Space;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.KernelNames;
 import aplab.shell.Versions;
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class ExploreCommand implements Callable<Integer> {
             description = "Allow at most N preemptions per interleaved schedule; -1: every schedule (default ${DEFAULT-VALUE}).")
     int preemptions;
 
-    @Option(names = "--kernel", defaultValue = "6.18", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+    @Option(names = "--kernel", defaultValue = "mainline", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class,
             description = "Model this kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String kernel;
 
@@ -108,7 +108,7 @@ public final class ExploreCommand implements Callable<Integer> {
                     }
                 }
             }
-            KernelVersion v = KernelVersion.parse(kernel);
+            Kernel v = Kernel.parse(kernel);
             opts = new Explorer.Options(depth, concurrentDepth, preemptions, v, Counterexample.parsePlanted(plant),
                     threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads),
                     maxStates == null ? 0 : maxStates, maxSeconds == null ? 0 : maxSeconds, !noSymmetry,

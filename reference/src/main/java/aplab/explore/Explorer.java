@@ -3,7 +3,7 @@ package aplab.explore;
 import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
 import aplab.sysfs.Sysfs;
@@ -57,7 +57,7 @@ public final class Explorer {
      * What to explore. {@code maxStates <= 0} and {@code maxSeconds <= 0}: no bound.
      * {@code concurrentOps}: the alphabet indices whose pairs are interleaved (empty: all).
      */
-    public record Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
+    public record Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
             int threads, long maxStates, double maxSeconds, boolean symmetry, Set<Integer> concurrentOps) {
         public Options {
             planted = Set.copyOf(planted);
@@ -65,13 +65,13 @@ public final class Explorer {
         }
 
         /** No bound on states or time; symmetry reduction on; every pair interleaved. */
-        public Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
+        public Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
                 int threads) {
             this(depth, concurrentDepth, preemptions, version, planted, threads, 0, 0, true, Set.of());
         }
 
         /** Every pair interleaved. */
-        public Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
+        public Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
                 int threads, long maxStates, double maxSeconds, boolean symmetry) {
             this(depth, concurrentDepth, preemptions, version, planted, threads, maxStates, maxSeconds, symmetry, Set.of());
         }

@@ -132,7 +132,7 @@ public final class Fingerprint {
             List<Guest> guests, boolean[] running) {
         static Facts of(Host host) {
             Fingerprint f = new Fingerprint();
-            f.add(host.version().ordinal());
+            f.add(host.version().release());
             f.config(host.bus().qci());
             f.add(host.bus().apmask());
             f.add(host.bus().aqmask());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import aplab.check.HostOp;
 import aplab.host.Host;
 import aplab.host.HostState;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ class StateSpaceTest {
         Random rnd = new Random(seed);
         int steps = 0;
         for (int walk = 0; walk < 40; walk++) {
-            Host original = Space.start(KernelVersion.MAINLINE, Set.of());
+            Host original = Space.start(Kernel.MAINLINE, Set.of());
             Sysfs so = new Sysfs(original);
             for (int step = 0; step < 12; step++, steps++) {
                 Host copy = original.copy();
@@ -58,7 +58,7 @@ class StateSpaceTest {
     /** Every state within {@code depth} operations, unreduced: its HostState text and plain fingerprint. */
     private static Map<String, Fingerprint.Key> states(int depth) {
         Map<String, Fingerprint.Key> out = new LinkedHashMap<>();
-        Host start = Space.start(KernelVersion.MAINLINE, Set.of());
+        Host start = Space.start(Kernel.MAINLINE, Set.of());
         out.put(HostState.of(start), Fingerprint.of(start));
         List<Host> frontier = List.of(start);
         for (int d = 1; d <= depth; d++) {
@@ -90,8 +90,8 @@ class StateSpaceTest {
         assertThat(back).hasSameSizeAs(s);
         assertThat(s.size()).as("states within 3 operations").isGreaterThan(1000);
         // and equal states give equal fingerprints however they were reached (the map is keyed by text)
-        Host a = Space.start(KernelVersion.MAINLINE, Set.of());
-        Host b = Space.start(KernelVersion.MAINLINE, Set.of());
+        Host a = Space.start(Kernel.MAINLINE, Set.of());
+        Host b = Space.start(Kernel.MAINLINE, Set.of());
         ALPHABET.get(0).apply(a, new Sysfs(a));
         ALPHABET.get(4).apply(a, new Sysfs(a));
         ALPHABET.get(4).apply(b, new Sysfs(b));
@@ -134,9 +134,9 @@ class StateSpaceTest {
             orbits.add(new HashSet<>(List.of(self, m)));
         }
         // the explorer with symmetry reduction counts exactly the orbits
-        Explorer.Result r = new Explorer(new Explorer.Options(3, -1, 0, KernelVersion.MAINLINE, Set.of(), 2), null).run();
+        Explorer.Result r = new Explorer(new Explorer.Options(3, -1, 0, Kernel.MAINLINE, Set.of(), 2), null).run();
         assertThat(r.distinctStates()).isEqualTo(orbits.size());
-        Explorer.Result plain = new Explorer(new Explorer.Options(3, -1, 0, KernelVersion.MAINLINE, Set.of(), 2, 0, 0, false),
+        Explorer.Result plain = new Explorer(new Explorer.Options(3, -1, 0, Kernel.MAINLINE, Set.of(), 2, 0, 0, false),
                 null).run();
         assertThat(plain.distinctStates()).isEqualTo(s.size());
         System.out.printf("within 3 operations: %d states, %d up to mirror images%n", s.size(), orbits.size());
@@ -144,13 +144,13 @@ class StateSpaceTest {
 
     @Test
     void theCountsDoNotDependOnTheThreadsAndABoundStopsCleanly() {
-        Explorer.Result one = new Explorer(new Explorer.Options(4, -1, 0, KernelVersion.MAINLINE, Set.of(), 1), null).run();
-        Explorer.Result two = new Explorer(new Explorer.Options(4, -1, 0, KernelVersion.MAINLINE, Set.of(), 2), null).run();
+        Explorer.Result one = new Explorer(new Explorer.Options(4, -1, 0, Kernel.MAINLINE, Set.of(), 1), null).run();
+        Explorer.Result two = new Explorer(new Explorer.Options(4, -1, 0, Kernel.MAINLINE, Set.of(), 2), null).run();
         assertThat(two.levels()).extracting(l -> List.of(l.depth(), l.expanded(), l.generated(), l.distinct()))
                 .isEqualTo(one.levels().stream().map(l -> List.of(l.depth(), l.expanded(), l.generated(), l.distinct())).toList());
         assertThat(one.levels().get(4).generated()).isEqualTo(one.levels().get(3).distinct() * ALPHABET.size());
         assertThat(one.stopped()).isNull();
-        Explorer.Result bounded = new Explorer(new Explorer.Options(6, -1, 0, KernelVersion.MAINLINE, Set.of(), 2, 500, 0,
+        Explorer.Result bounded = new Explorer(new Explorer.Options(6, -1, 0, Kernel.MAINLINE, Set.of(), 2, 500, 0,
                 true), null).run();
         assertThat(bounded.stopped()).startsWith("--max-states 500 reached during depth 3");
         assertThat(bounded.distinctStates()).isBetween(500L, one.distinctStates());
