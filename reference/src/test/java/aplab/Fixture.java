@@ -44,6 +44,12 @@ public final class Fixture {
         sysfs = new Sysfs(host);
     }
 
+    /** A host with the given defects planted. */
+    public Fixture(KernelVersion v, java.util.Set<aplab.kernel.PlantedBug> planted) {
+        host = new Host(v, planted);
+        sysfs = new Sysfs(host);
+    }
+
     public static String mdev(String uuid, String attr) {
         return MATRIX + "/" + uuid + "/" + attr;
     }

@@ -6,8 +6,11 @@ import aplab.kernel.KernelVersion;
 import aplab.kernel.Kstrtox;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
+import aplab.kernel.PlantedBug;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,10 +36,17 @@ public final class ApBus {
     private final ApMask aqmask = ApMask.allOnes();
     private volatile ApConfigInfo qci = ApConfigInfo.empty();
     private volatile CardType newCardType = CardType.DEFAULT;
+    private final Set<PlantedBug> planted;
 
     public ApBus(LockDep lockdep, KernelVersion version) {
+        this(lockdep, version, EnumSet.noneOf(PlantedBug.class));
+    }
+
+    /** A bus with defects planted (only {@link PlantedBug#race() the bus's races} act here). */
+    public ApBus(LockDep lockdep, KernelVersion version, Set<PlantedBug> planted) {
         this.lockdep = lockdep;
         this.version = version;
+        this.planted = planted.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(planted);
         this.permsMutex = lockdep.newLock("ap_perms_mutex");
         this.scanMutex = lockdep.newLock("ap_scan_bus_mutex");
     }
@@ -208,8 +218,8 @@ public final class ApBus {
                 return;
             }
             for (ApDriver d : drivers) {
-                if (d.matches(q) && probeAllowed(q, d)) {
-                    probe(q, d);
+                // __device_attach_driver: a match whose probe refuses (ENODEV) tries the next driver
+                if (d.matches(q) && reallyProbe(q, d)) {
                     return;
                 }
             }
@@ -218,14 +228,35 @@ public final class ApBus {
         }
     }
 
-    /** ap_device_probe's ownership test: default drivers get reserved queues, others the rest. */
-    private boolean probeAllowed(ApQueue q, ApDriver d) {
-        return ownedByDefDrv(q.apqn()) == d.isDefault();
-    }
-
-    private void probe(ApQueue q, ApDriver d) {
+    /**
+     * really_probe (drivers/base/dd.c) with ap_device_probe, the caller holding the device lock:
+     * dev->driver is set first (device_set_driver in 6.12's really_probe), then ap_device_probe checks under ap_perms_mutex that the queue's
+     * ownership (apmask/aqmask) matches the driver's default flag; a refusal (ENODEV) resets
+     * dev->driver. Because the driver is set before the check, a concurrent mask write's
+     * __ap_revise_reserved sees it, finds it wrong and re-probes once this probe is done (it needs
+     * the device lock); it never skips the queue as unbound. False if the probe was refused.
+     */
+    private boolean reallyProbe(ApQueue q, ApDriver d) {
+        q.deviceLock().assertHeld();
+        boolean lateDriver = planted.contains(PlantedBug.LATE_DRIVER_SET);
+        if (!lateDriver) {
+            q.setDriver(d);
+        }
+        boolean allowed = ownedByDefDrv(q.apqn()) == d.isDefault();
+        // ap_perms_mutex is released: a mask write may run before the probe goes on
+        lockdep.switchPoint("ap_device_probe: ownership checked");
+        if (!allowed) {
+            q.setDriver(null);
+            return false;
+        }
         q.setDriver(d);
         d.probe(q);
+        return true;
+    }
+
+    /** Whether q is still the bus's device for its APQN (device_is_registered, !dev->p->dead). */
+    private boolean registered(ApQueue q) {
+        return queues.get(q.apqn()) == q;
     }
 
     /** device_release_driver: the driver's remove, then the queue is unbound. */
@@ -241,7 +272,8 @@ public final class ApBus {
     /**
      * {@code echo XX.YYYY > /sys/bus/ap/drivers/DRIVER/bind} (drivers/base/bus.c bind_store):
      * ENODEV for no such device or a driver that does not match it (including ap_device_probe's
-     * ownership refusal), EBUSY if the queue is bound already.
+     * ownership refusal) and for a device unregistered between the lookup and the device lock
+     * (__driver_probe_device), EBUSY if the queue is bound already.
      */
     public void bind(String driverName, String buf) {
         ApDriver d = driver(driverName);
@@ -252,13 +284,17 @@ public final class ApBus {
             }
             q.deviceLock().lock();
             try {
+                // __driver_probe_device: the lookup took no lock, so the device may have been
+                // unregistered (and a new one registered for the APQN) since: ENODEV
+                if (!registered(q) && !planted.contains(PlantedBug.BIND_STALE_DEVICE)) {
+                    throw new KernelException(Errno.ENODEV);
+                }
                 if (q.driver() != null) {
                     throw new KernelException(Errno.EBUSY);
                 }
-                if (!probeAllowed(q, d)) {
+                if (!reallyProbe(q, d)) {
                     throw new KernelException(Errno.ENODEV);
                 }
-                probe(q, d);
             } finally {
                 q.deviceLock().unlock();
             }

@@ -41,7 +41,7 @@ public final class Host {
     /** A host whose vfio_ap driver has the given defects planted (for showing that checks catch them). */
     public Host(KernelVersion version, Set<PlantedBug> planted) {
         this.version = version;
-        this.bus = new ApBus(lockdep, version);
+        this.bus = new ApBus(lockdep, version, planted);
         bus.register(new Cex4QueueDriver());
         this.vfioAp = new VfioApOps(lockdep, version, bus, planted);
         bus.register(vfioAp);

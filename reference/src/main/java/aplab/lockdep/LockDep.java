@@ -62,6 +62,7 @@ public final class LockDep {
     private final List<Edge> edges = new ArrayList<>();
     private final List<Report> reports = new ArrayList<>();
     private volatile Consumer<String> tracer;
+    private volatile Consumer<String> switchHook;
 
     /** A new lock of the given class (e.g. "guests_lock", "kvm->lock"). */
     public TrackedLock newLock(String lockClass) {
@@ -83,6 +84,27 @@ public final class LockDep {
     /** Every acquire and release is passed to {@code tracer} (null: no tracing). */
     public void trace(Consumer<String> tracer) {
         this.tracer = tracer;
+    }
+
+    /**
+     * Every {@link #switchPoint} is passed to {@code hook} (null: none). Separate from
+     * {@link #trace} so lock traces (notebooks) stay as they are; a scheduler installs both.
+     */
+    public void switchPoints(Consumer<String> hook) {
+        this.switchHook = hook;
+    }
+
+    /**
+     * A place where the model acts on shared state it read outside any tracked lock (or under a
+     * lock it has since released), so another thread running here can change the outcome. Reported
+     * as {@code "THREAD OPERATION: switch WHAT"} to the {@link #switchPoints} hook, on the calling
+     * thread, which may stop there; with no hook installed it does nothing.
+     */
+    public void switchPoint(String what) {
+        Consumer<String> h = switchHook;
+        if (h != null) {
+            h.accept(Thread.currentThread().getName() + " " + currentOperation() + ": switch " + what);
+        }
     }
 
     private String currentOperation() {

@@ -1,0 +1,2 @@
+/* aplab kernel oracle: see kernel.h */
+#include "../kernel.h"
