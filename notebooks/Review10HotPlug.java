@@ -4,7 +4,6 @@
 //SOURCES support/Review10HotPlugSupport.java
 import static aplab.notebook.Nb.*;
 import aplab.lockdep.*;
-import aplab.notebook.Table;
 import aplab.shell.Session;
 import aplab.vfioap.MatrixMdev;
 import java.util.*;
@@ -257,7 +256,7 @@ for (String k : kernels3) {
     hosts.add(r);
 }
 List<String> order = List.of("ap_perms_mutex", "guests_lock", "kvm->lock", "matrix_dev->lock", "mdevs_lock");
-Table locksets = new Table("path (the deepest nesting of the driver's locks)", kernels3);
+var locksets = table("path (the deepest nesting of the driver's locks)", kernels3);
 for (String cmd : List.of("echo 6 > assign_adapter", "echo 6 > unassign_adapter",
         "echo 4 > assign_control_domain", "echo 05.0004 > /sys/bus/ap/drivers/vfio_ap/unbind",
         "echo 05.0004 > /sys/bus/ap/drivers/vfio_ap/bind", "aplab guest start g1 --mdev " + U1,

@@ -88,6 +88,11 @@ public final class Nb {
         System.out.print(t.render());
     }
 
+    /** A before/after table with one column per label (see {@link Table}). */
+    public static Table table(String head, List<String> labels) {
+        return new Table(head, labels);
+    }
+
     /**
      * Runs {@code body} with lock tracing on and prints its lock nestings: per thread, each
      * stretch from holding no tracked lock to holding none again is one line, listing the
