@@ -64,17 +64,66 @@ static struct ap_queue_status status_of(ap_qid_t qid)
 	unsigned long *apm, *aqm, *adm;
 	memset(&st, 0, sizeof(st));
 	qci_masks(&qci, &apm, &aqm, &adm);
-	if (!test_bit_inv(apid, apm) || !test_bit_inv(apqi, aqm) || !cards[apid]) {
+	/* the hardware answers by the configuration, whether or not the bus made a device yet */
+	if (!test_bit_inv(apid, apm) || !test_bit_inv(apqi, aqm)) {
 		st.response_code = AP_RESPONSE_Q_NOT_AVAIL;
 		return st;
 	}
-	if (!cards[apid]->config) {
+	if (cards[apid] && !cards[apid]->config) {
 		st.response_code = AP_RESPONSE_DECONFIGURED;
 		return st;
 	}
 	st.queue_empty = 1;
 	st.response_code = AP_RESPONSE_NORMAL;
 	return st;
+}
+/*
+ * Injected responses (@@inject@@): the next ZAPQ/TAPQ/AQIC of an APQN in the configuration
+ * answers the given response code instead of the healthy card's (one shot each).
+ */
+#define MAX_INJECT 64
+static struct { int instr; int apqn; int rc; } injected[MAX_INJECT];
+static int ninjected;
+enum { I_ZAPQ, I_TAPQ, I_AQIC };
+static struct ap_queue_status answer(int instr, ap_qid_t qid)
+{
+	struct ap_queue_status st = status_of(qid);
+	int i;
+	if (st.response_code == AP_RESPONSE_Q_NOT_AVAIL)
+		return st;
+	for (i = 0; i < ninjected; i++)
+		if (injected[i].instr == instr && injected[i].apqn == (int)qid) {
+			st.response_code = (unsigned int)injected[i].rc;
+			st.queue_empty = injected[i].rc == AP_RESPONSE_NORMAL;
+			memmove(&injected[i], &injected[i + 1], (ninjected - i - 1) * sizeof(injected[0]));
+			ninjected--;
+			break;
+		}
+	return st;
+}
+/* "zapq 05.0004 03": 0, or -EINVAL for a line that is not one */
+int apbus_inject(const char *spec)
+{
+	char what[8];
+	unsigned int apid, apqi, rc;
+	int instr, n = 0;
+	if (sscanf(spec, "%7s %2x.%4x %x%n", what, &apid, &apqi, &rc, &n) != 4 || spec[n] || apqi > 255 || rc > 255)
+		return -EINVAL;
+	if (!strcmp(what, "zapq"))
+		instr = I_ZAPQ;
+	else if (!strcmp(what, "tapq"))
+		instr = I_TAPQ;
+	else if (!strcmp(what, "aqic"))
+		instr = I_AQIC;
+	else
+		return -EINVAL;
+	if (ninjected == MAX_INJECT)
+		return -ENOSPC;
+	injected[ninjected].instr = instr;
+	injected[ninjected].apqn = (int)AP_MKQID(apid, apqi);
+	injected[ninjected].rc = (int)rc;
+	ninjected++;
+	return 0;
 }
 static void record_reset(ap_qid_t qid)
 {
@@ -92,20 +141,20 @@ struct ap_queue_status ap_tapq(ap_qid_t qid, struct ap_tapq_hwinfo *info)
 	int apid = AP_QID_CARD(qid & 0xffff);
 	if (info) {
 		memset(info, 0, sizeof(*info));
-		info->at = cards[apid] ? (unsigned int)cards[apid]->hwtype : 0;
+		info->at = (unsigned int)(cards[apid] ? cards[apid]->hwtype : new_hwtype);
 	}
-	return status_of(qid & 0xffff);
+	return answer(I_TAPQ, qid & 0xffff);
 }
 struct ap_queue_status ap_zapq(ap_qid_t qid, int fbit)
 {
 	(void)fbit;
 	record_reset(qid);
-	return status_of(qid);
+	return bus_zapq ? status_of(qid) : answer(I_ZAPQ, qid);
 }
 struct ap_queue_status ap_aqic(ap_qid_t qid, union ap_qirq_ctrl qirqctrl, phys_addr_t pa_ind)
 {
 	(void)qirqctrl; (void)pa_ind;
-	return status_of(qid);
+	return answer(I_AQIC, qid);
 }
 #else
 struct ap_queue_status ap_tapq(ap_qid_t qid, unsigned long *info)
@@ -113,18 +162,18 @@ struct ap_queue_status ap_tapq(ap_qid_t qid, unsigned long *info)
 	int apid = AP_QID_CARD(qid & 0xffff);
 	/* GR2: the adapter type in bits 32-39 of the 64-bit register */
 	if (info)
-		*info = cards[apid] ? (unsigned long)cards[apid]->hwtype << 24 : 0;
-	return status_of(qid & 0xffff);
+		*info = (unsigned long)(cards[apid] ? cards[apid]->hwtype : new_hwtype) << 24;
+	return answer(I_TAPQ, qid & 0xffff);
 }
 struct ap_queue_status ap_zapq(ap_qid_t qid)
 {
 	record_reset(qid);
-	return status_of(qid);
+	return bus_zapq ? status_of(qid) : answer(I_ZAPQ, qid);
 }
 struct ap_queue_status ap_aqic(ap_qid_t qid, struct ap_qirq_ctrl qirqctrl, phys_addr_t pa_ind)
 {
 	(void)qirqctrl; (void)pa_ind;
-	return status_of(qid);
+	return answer(I_AQIC, qid);
 }
 #endif
 void apbus_resets(void (*emit)(const char *line))
@@ -579,6 +628,7 @@ void apbus_reset(void)
 	memset(perms_aqm, 0xff, sizeof(perms_aqm));
 	ndrivers = 0;
 	nresets = 0;
+	ninjected = 0;
 	new_hwtype = AP_DEVICE_TYPE_CEX8;
 	strcpy(new_type, "CEX8C");
 	ap_driver_register(&cex4queue_driver, NULL, "cex4queue");

@@ -9,6 +9,7 @@
 /* ---- output: everything a command prints goes through here */
 void out_line(const char *fmt, ...) __printf(1, 2);
 void out_raw(const char *s, size_t n);
+void oracle_capture(char **buf, size_t *len, size_t *cap);
 
 /* ---- lockdep (kernel.c) */
 void lockdep_reset(void);
@@ -70,6 +71,7 @@ ssize_t apbus_card_config_store(struct ap_card *card, const char *buf, size_t co
 struct ap_driver *apbus_driver(const char *name);
 const char *apbus_driver_name(const struct ap_driver *drv);
 void apbus_resets(void (*emit)(const char *line));
+int apbus_inject(const char *spec);
 void qci_masks(const struct ap_config_info *info, unsigned long **apm, unsigned long **aqm, unsigned long **adm);
 bool qci_apxa(const struct ap_config_info *info);
 int qci_na(const struct ap_config_info *info);

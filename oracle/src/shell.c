@@ -20,8 +20,27 @@ static char cwd[4096] = "/";
 static char *capture; /* output of a command whose stdout goes to a file */
 static size_t capture_len, capture_cap;
 static bool capturing;
+static char **ext_buf;
+static size_t *ext_len, *ext_cap;
+/* send everything printed to a growing buffer (NULL: back to stdout) */
+void oracle_capture(char **buf, size_t *len, size_t *cap)
+{
+	ext_buf = buf;
+	ext_len = len;
+	ext_cap = cap;
+}
 void out_raw(const char *s, size_t n)
 {
+	if (ext_buf && !capturing) {
+		if (*ext_len + n + 1 > *ext_cap) {
+			*ext_cap = (*ext_len + n + 1) * 2;
+			*ext_buf = realloc(*ext_buf, *ext_cap);
+		}
+		memcpy(*ext_buf + *ext_len, s, n);
+		*ext_len += n;
+		(*ext_buf)[*ext_len] = '\0';
+		return;
+	}
 	if (capturing) {
 		if (capture_len + n + 1 > capture_cap) {
 			capture_cap = (capture_len + n + 1) * 2;

@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
  * gives an interactive shell on one.
  */
 @Command(name = "aplab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"A reference model of s390 AP crypto pass-through (vfio_ap) to KVM guests.",
-            "Runs transcripts (Markdown with console blocks) against it, or a shell on it."},
+        description = {"Model s390 AP crypto pass-through (vfio_ap) to KVM guests, and run transcripts on the model.",
+            "A transcript is Markdown whose console blocks are root shell sessions on a modelled host; 'aplab shell'"
+                + " gives such a session at a prompt, where 'help' lists the commands."},
         subcommands = {CheckCommand.class, RunCommand.class, ShellCommand.class, ExploreCommand.class,
             LoadCommand.class, ExplainCommand.class, MdevctlCommand.class, CommandLine.HelpCommand.class})
 public final class Aplab implements Runnable {

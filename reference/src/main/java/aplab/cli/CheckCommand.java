@@ -18,14 +18,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code aplab check [--update] FILE...}: run transcripts and compare their outputs. */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Run each transcript on a fresh host and compare what every command printed",
-            "with what the file says. Prints a unified diff per differing file, then 'N passed, N failed'.",
+        description = {"Run each transcript on a fresh host and compare what every command printed with the file.",
+            "Prints a unified diff for each file that differs, then 'N passed, N failed'.",
             "Exit status: 0 all match, 1 some differ, 2 a file is not a readable transcript."})
 public final class CheckCommand implements Callable<Integer> {
-    @Option(names = "--update", description = "rewrite differing files with what was printed (never in CI)")
+    @Option(names = "--update", description = "Rewrite the files that differ with what was printed (never in CI).")
     boolean update;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "transcript files (Markdown)")
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "The transcript files (Markdown).")
     List<Path> files;
 
     @CommandLine.Spec

@@ -4,6 +4,7 @@ import aplab.ap.Apqn;
 import aplab.explain.Explainer;
 import aplab.explain.WhatIf;
 import aplab.kernel.KernelVersion;
+import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import aplab.snapshot.HostLoader;
@@ -14,37 +15,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code aplab explain FILE}: why each APQN is or is not in the guest. */
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Why each APQN of each mdev is or is not in the guest (host: a transcript or a snapshot).",
-            "For a transcript (at its end) or a snapshot from tools/capture-host: for each mdev and each APQN of its",
-            "matrix, whether the guest gets it and, if not, the first reason. With --apqn: which mdev holds an APQN.",
-            "With --apmask, --aqmask or --try: what that write would do, run on a copy of the host."})
+        description = {"Explain why each APQN of each mdev is or is not in the guest.",
+            "For a transcript (as at its end) or a snapshot from tools/capture-host: for each mdev and each APQN of"
+                + " its matrix, whether the guest gets it and, if not, the first reason.",
+            "With --apqn: which mdev holds an APQN. With --apmask, --aqmask or --try: what that write would do, run on"
+                + " a copy of the host."})
 public final class ExplainCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "a transcript (Markdown) or a host snapshot")
+    @Parameters(paramLabel = "FILE", description = "A transcript (Markdown) or a host snapshot.")
     Path file;
 
-    @Option(names = "--mdev", paramLabel = "UUID", description = "only this mdev")
+    @Option(names = "--mdev", paramLabel = "UUID", description = "Explain only this mdev.")
     String mdev;
 
-    @Option(names = "--apqn", paramLabel = "XX.YYYY", description = "which mdev holds this APQN, and why the guest has it or not (repeatable)")
+    @Option(names = "--apqn", paramLabel = "XX.YYYY", description = "Show which mdev holds this APQN, and why the guest has it or not (repeatable).")
     List<String> apqns = new ArrayList<>();
 
-    @Option(names = "--apmask", paramLabel = "VALUE", description = "what 'echo VALUE > /sys/bus/ap/apmask' would do")
+    @Option(names = "--apmask", paramLabel = "VALUE", description = "Show what 'echo VALUE > /sys/bus/ap/apmask' would do.")
     String apmask;
 
-    @Option(names = "--aqmask", paramLabel = "VALUE", description = "what 'echo VALUE > /sys/bus/ap/aqmask' would do")
+    @Option(names = "--aqmask", paramLabel = "VALUE", description = "Show what 'echo VALUE > /sys/bus/ap/aqmask' would do.")
     String aqmask;
 
-    @Option(names = "--try", paramLabel = "COMMAND", description = "what a transcript command would do, e.g. 'echo 5 > /sys/devices/vfio_ap/matrix/UUID/unassign_adapter' (repeatable)")
+    @Option(names = "--try", paramLabel = "COMMAND", description = "Show what a transcript command would do, e.g. 'echo 5 > /sys/devices/vfio_ap/matrix/UUID/unassign_adapter' (repeatable).")
     List<String> tries = new ArrayList<>();
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18)")
+    @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
     String kernel;
 
     @CommandLine.Spec

@@ -4,6 +4,7 @@ import aplab.explore.Counterexample;
 import aplab.explore.Explorer;
 import aplab.explore.Space;
 import aplab.kernel.KernelVersion;
+import aplab.shell.KernelNames;
 import aplab.shell.Versions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code aplab explore}: exhaustive small-scope exploration (see {@link Explorer}): every sequence
@@ -25,40 +26,42 @@ import picocli.CommandLine.Option;
  * in every state; the shortest counterexample printed as a transcript.
  */
 @Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Explore every sequence of operations up to a depth (and every interleaving of two",
-            "concurrent callers at lock granularity) on 2 adapters x 2 domains x 2 mdevs x 1 guest; check the",
-            "invariants in each distinct state; print the shortest counterexample as a transcript.",
+        description = {"Explore every sequence of operations up to a depth and check the invariants in each state.",
+            "The host has 2 adapters x 2 domains x 2 mdevs x 1 guest; with --concurrent-depth, every interleaving of"
+                + " two concurrent callers at lock granularity is explored too. The shortest counterexample is printed"
+                + " as a transcript.",
             "Exit status: 0 every invariant holds, 1 a counterexample was found, 2 bad usage."})
 public final class ExploreCommand implements Callable<Integer> {
-    @Option(names = "--depth", defaultValue = "3", paramLabel = "N", description = "sequence length (default ${DEFAULT-VALUE})")
+    @Option(names = "--depth", defaultValue = "3", paramLabel = "N", description = "The length of the sequences (default ${DEFAULT-VALUE}).")
     int depth;
 
     @Option(names = "--concurrent-depth", defaultValue = "0", paramLabel = "N",
-            description = "interleave two operations from every state within N operations of the start; -1: none (default ${DEFAULT-VALUE})")
+            description = "Interleave two operations from every state within N operations of the start; -1: none (default ${DEFAULT-VALUE}).")
     int concurrentDepth;
 
     @Option(names = "--preemptions", defaultValue = "2", paramLabel = "N",
-            description = "at most N preemptions per interleaved schedule; -1: every schedule (default ${DEFAULT-VALUE})")
+            description = "Allow at most N preemptions per interleaved schedule; -1: every schedule (default ${DEFAULT-VALUE}).")
     int preemptions;
 
-    @Option(names = "--kernel", defaultValue = "6.18", paramLabel = "RELEASE", description = "5.17, 6.0 or 6.18 (default ${DEFAULT-VALUE})")
+    @Option(names = "--kernel", defaultValue = "6.18", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+            description = "Model this kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String kernel;
 
     @Option(names = "--plant", paramLabel = "BUG[,BUG]",
-            description = "plant defects: skip_sharing_check, skip_hotplug_on_assign, skip_unplug_on_remove")
+            description = "Plant defects: skip_sharing_check, skip_hotplug_on_assign, skip_unplug_on_remove.")
     String plant;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: the number of CPUs)")
+    @Option(names = "--threads", paramLabel = "N", description = "The number of worker threads (default: the number of CPUs).")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "write the counterexample transcript to FILE")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the counterexample transcript to FILE.")
     Path out;
 
     @Option(names = "--replay", paramLabel = "PATH/A,B/CHOICES",
-            description = "re-run one interleaving printed by a counterexample (path, the two operations, the choices)")
+            description = "Re-run one interleaving printed by a counterexample (path, the two operations, the choices).")
     String replay;
 
-    @Option(names = "--list-ops", description = "print the operations (numbered) and exit")
+    @Option(names = "--list-ops", description = "Print the operations (numbered) and exit.")
     boolean listOps;
 
     @CommandLine.Spec

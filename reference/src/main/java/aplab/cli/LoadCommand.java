@@ -1,6 +1,7 @@
 package aplab.cli;
 
 import aplab.kernel.KernelVersion;
+import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import aplab.snapshot.HostLoader;
@@ -16,27 +17,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code aplab load SNAPSHOT}: rebuild a real host's snapshot on the model and compare. */
 @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = {"Rebuild a real host's snapshot (tools/capture-host) on the model and report disagreements.",
-            "Where the host's guest_matrix, queue drivers or statuses differ from what the model computes, that is a",
-            "conformance finding. Exit status: 0 the model agrees, 1 findings, 2 unreadable file."})
+            "Where the host's guest_matrix, queue drivers or statuses differ from what the model computes, that is a"
+                + " conformance finding.",
+            "Exit status: 0 the model agrees, 1 findings, 2 unreadable file."})
 public final class LoadCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SNAPSHOT", description = "a snapshot file (tools/capture-host -o FILE)")
+    @Parameters(paramLabel = "SNAPSHOT", description = "A snapshot file (tools/capture-host -o FILE).")
     Path file;
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18) instead of the one the snapshot's release suggests")
+    @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+            description = "Model this kernel (${COMPLETION-CANDIDATES}) instead of the one the snapshot's release suggests.")
     String kernel;
 
-    @Option(names = "--transcript", description = "print the rebuild as a transcript (the snapshot, the commands, what the model shows)")
+    @Option(names = "--transcript", description = "Print the rebuild as a transcript (the snapshot, the commands, what the model shows).")
     boolean transcript;
 
-    @Option(names = "--sysfs-image", paramLabel = "DIR", description = "also write the rebuilt host's sysfs under DIR (DIR/sys/..., a fake tree for the shell tools)")
+    @Option(names = "--sysfs-image", paramLabel = "DIR", description = "Also write the rebuilt host's sysfs under DIR (DIR/sys/..., a fake tree for the shell tools).")
     Path image;
 
     @CommandLine.Spec

@@ -3,6 +3,7 @@ package aplab.cli;
 import aplab.kernel.KernelVersion;
 import aplab.mdevctl.MdevctlDefinition;
 import aplab.mdevctl.MdevctlStart;
+import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.Versions;
 import aplab.snapshot.HostLoader;
@@ -13,14 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code aplab mdevctl start|show|dump}: mdevctl's definitions of vfio_ap-passthrough mdevs on the model. */
 @Command(name = "mdevctl", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = "mdevctl's JSON definitions of vfio_ap-passthrough mdevs: start one on a modelled host, show one, or write the model's.",
+        description = "Start, show or write mdevctl's JSON definitions of vfio_ap-passthrough mdevs on a modelled host.",
         subcommands = {MdevctlCommand.Start.class, MdevctlCommand.Show.class, MdevctlCommand.Dump.class})
 public final class MdevctlCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -48,26 +49,26 @@ public final class MdevctlCommand implements Callable<Integer> {
 
     @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Versions.class,
             description = {"Start an mdevctl definition on a modelled host as 'mdevctl start' does.",
-                "mdevctl creates the mdev, then writes each attribute in order; the first refusal removes the device",
-                "and fails. Prints what mdevctl prints, then aplab's explanation (lines 'aplab: ...').",
+                "Like mdevctl, it creates the mdev, then writes each attribute in order; the first refusal removes the"
+                    + " device and fails. Prints what mdevctl prints, then aplab's explanation (lines 'aplab: ...').",
                 "Exit status: mdevctl's (0 or 1); 2 for unreadable input."})
     static final class Start implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "a definition (/etc/mdevctl.d/matrix/UUID, a --jsonfile) or 'mdevctl list --dumpjson' output")
+        @Parameters(paramLabel = "FILE", description = "A definition (/etc/mdevctl.d/matrix/UUID, a --jsonfile) or 'mdevctl list --dumpjson' output.")
         Path file;
 
-        @Option(names = "--on", paramLabel = "HOST", description = "the host: a transcript (at its end) or a snapshot (default: a fresh host)")
+        @Option(names = "--on", paramLabel = "HOST", description = "The host: a transcript (as at its end) or a snapshot (default: a fresh host).")
         Path on;
 
-        @Option(names = "--uuid", paramLabel = "UUID", description = "the device's UUID (for a bare definition not named by its UUID)")
+        @Option(names = "--uuid", paramLabel = "UUID", description = "The device's UUID (for a bare definition not named by its UUID).")
         String uuid;
 
-        @Option(names = "--parent", paramLabel = "PARENT", description = "the parent device (default matrix)")
+        @Option(names = "--parent", paramLabel = "PARENT", description = "The parent device (default matrix).")
         String parent;
 
-        @Option(names = "--kernel", paramLabel = "RELEASE", description = "model this kernel (5.17, 6.0, 6.18)")
+        @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
         String kernel;
 
-        @Option(names = "--writes", description = "also print each sysfs write mdevctl made, as transcript lines")
+        @Option(names = "--writes", description = "Also print each sysfs write mdevctl made, as transcript lines.")
         boolean writes;
 
         @CommandLine.Spec
@@ -123,16 +124,16 @@ public final class MdevctlCommand implements Callable<Integer> {
     @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Versions.class,
             description = "Read a definition file as mdevctl does and print it as 'mdevctl list -d -v' would.")
     static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "a definition or 'mdevctl list --dumpjson' output")
+        @Parameters(paramLabel = "FILE", description = "A definition or 'mdevctl list --dumpjson' output.")
         Path file;
 
-        @Option(names = "--uuid", paramLabel = "UUID", description = "the device's UUID (for a bare definition)")
+        @Option(names = "--uuid", paramLabel = "UUID", description = "The device's UUID (for a bare definition).")
         String uuid;
 
-        @Option(names = "--parent", paramLabel = "PARENT", description = "the parent device (default matrix)")
+        @Option(names = "--parent", paramLabel = "PARENT", description = "The parent device (default matrix).")
         String parent;
 
-        @Option(names = "--json", description = "print it as 'mdevctl list -d --dumpjson' would")
+        @Option(names = "--json", description = "Print it as 'mdevctl list -d --dumpjson' would.")
         boolean json;
 
         @CommandLine.Spec
@@ -158,16 +159,16 @@ public final class MdevctlCommand implements Callable<Integer> {
 
     @Command(name = "dump", mixinStandardHelpOptions = true, versionProvider = Versions.class,
             description = {"Write a modelled host's mdevs as mdevctl definitions.",
-                "All of them as 'mdevctl list -d --dumpjson' prints them, or one (--mdev) as /etc/mdevctl.d/matrix/UUID",
-                "holds it."})
+                "All of them as 'mdevctl list -d --dumpjson' prints them, or one (--mdev) as"
+                    + " /etc/mdevctl.d/matrix/UUID holds it."})
     static final class Dump implements Callable<Integer> {
-        @Parameters(paramLabel = "HOST", description = "a transcript (at its end) or a host snapshot")
+        @Parameters(paramLabel = "HOST", description = "A transcript (as at its end) or a host snapshot.")
         Path host;
 
-        @Option(names = "--mdev", paramLabel = "UUID", description = "only this mdev, as a bare definition")
+        @Option(names = "--mdev", paramLabel = "UUID", description = "Write only this mdev, as a bare definition.")
         String mdev;
 
-        @Option(names = "--auto", description = "\"start\": \"auto\" (default manual)")
+        @Option(names = "--auto", description = "Write \"start\": \"auto\" (default manual).")
         boolean auto;
 
         @CommandLine.Spec

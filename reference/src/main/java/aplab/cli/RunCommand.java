@@ -12,10 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code aplab run FILE}: print the transcript with the actual outputs filled in. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Run a transcript and print it with the actual outputs filled in",
-            "('aplab run f.md > f.md' is the same as 'aplab check --update f.md')."})
+        description = {"Run a transcript and print it with the actual outputs filled in.",
+            "'aplab run f.md > f.md' is the same as 'aplab check --update f.md'."})
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "a transcript file (Markdown)")
+    @Parameters(paramLabel = "FILE", description = "The transcript file (Markdown).")
     Path file;
 
     @CommandLine.Spec

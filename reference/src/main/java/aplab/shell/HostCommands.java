@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
  * report.
  */
 @Command(name = "aplab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = "Host and hypervisor actions in a transcript or shell session.",
+        description = {"Do what firmware or a hypervisor does, in a transcript or shell session.",
+            "Set the host's AP configuration, start, stop and show guests, print the lock-order report, or start"
+                + " over on another kernel."},
         subcommands = {HostCommands.HostCmd.class, HostCommands.GuestCmd.class, HostCommands.LockdepCmd.class,
             HostCommands.KernelCmd.class})
 public final class HostCommands implements Callable<Integer> {
@@ -135,23 +137,27 @@ public final class HostCommands implements Callable<Integer> {
 
     @Command(name = "host", mixinStandardHelpOptions = true, versionProvider = Versions.class,
             description = {"Set the host's AP configuration (QCI) and create the AP bus devices.",
-                "Run again, it is a host configuration change delivered as the kernel delivers one."})
+                "A card per adapter and a queue per adapter x domain; at boot apmask and aqmask are all ones, so every"
+                    + " queue is bound to the default driver. Run again later, it is a host configuration change,"
+                    + " delivered to the drivers as the kernel delivers one; apmask, aqmask, the mdevs and the guests"
+                    + " are kept.",
+                "LIST: comma-separated numbers, decimal or 0x hex, and ranges A-B."})
     static final class HostCmd implements Callable<Integer> {
         private final HostCommands parent;
 
-        @Option(names = "--adapters", required = true, paramLabel = "LIST", description = "adapters, e.g. 5,6 or 0x10-0x1f")
+        @Option(names = "--adapters", required = true, paramLabel = "LIST", description = "The adapters, e.g. 5,6 or 0x10-0x1f.")
         String adapters;
-        @Option(names = "--domains", required = true, paramLabel = "LIST", description = "usage domains")
+        @Option(names = "--domains", required = true, paramLabel = "LIST", description = "The usage domains, e.g. 4,0x47.")
         String domains;
-        @Option(names = "--control-domains", paramLabel = "LIST", description = "control domains (default: the usage domains)")
+        @Option(names = "--control-domains", paramLabel = "LIST", description = "The control domains (default: the usage domains).")
         String controlDomains;
-        @Option(names = "--max-adapter", paramLabel = "N", description = "Na, the highest adapter number (default 255; 63 without APXA)")
+        @Option(names = "--max-adapter", paramLabel = "N", description = "The highest adapter number, Na (default 255; 63 without APXA).")
         Integer maxAdapter;
-        @Option(names = "--max-domain", paramLabel = "N", description = "Nd, the highest domain number (default 255; 15 without APXA)")
+        @Option(names = "--max-domain", paramLabel = "N", description = "The highest domain number, Nd (default 255; 15 without APXA).")
         Integer maxDomain;
-        @Option(names = "--no-apxa", description = "no AP extended addressing: adapters 0-63, domains 0-15")
+        @Option(names = "--no-apxa", description = "Model no AP extended addressing (APXA): adapters 0-63, domains 0-15.")
         boolean noApxa;
-        @Option(names = "--type", paramLabel = "TYPE", description = "card type of new cards: CEX4..CEX8 with mode C, A or P (default CEX8C)")
+        @Option(names = "--type", paramLabel = "TYPE", description = "The type of new cards: CEX4..CEX8 with mode C, A or P (default CEX8C).")
         String type;
 
         HostCmd(HostCommands parent) {
@@ -204,12 +210,14 @@ public final class HostCommands implements Callable<Integer> {
         }
 
         @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-                description = "Start guest NAME with the vfio-ap device(s): open the device and set the KVM pointer.")
+                description = {"Start KVM guest NAME with vfio-ap devices, as QEMU starts one.",
+                    "Each --mdev is opened in order and the KVM pointer set; if the kernel refuses one, the devices"
+                        + " opened so far are closed and no guest NAME exists."})
         static final class Start implements Callable<Integer> {
             private final HostCommands parent;
-            @Parameters(paramLabel = "NAME")
+            @Parameters(paramLabel = "NAME", description = "The guest's name.")
             String name;
-            @Option(names = "--mdev", required = true, paramLabel = "UUID", description = "a vfio_ap mdev (repeat for more; the kernel allows one)")
+            @Option(names = "--mdev", required = true, paramLabel = "UUID", description = "A vfio_ap mdev (repeat for more; the kernel allows one per guest).")
             List<String> mdevs;
 
             Start(HostCommands parent) {
@@ -233,10 +241,11 @@ public final class HostCommands implements Callable<Integer> {
         }
 
         @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-                description = "Shut guest NAME down: its vfio-ap devices are closed, the KVM pointer cleared.")
+                description = {"Shut guest NAME down.",
+                    "Its vfio-ap devices are closed: the KVM pointer is cleared and its queues are reset."})
         static final class Stop implements Callable<Integer> {
             private final HostCommands parent;
-            @Parameters(paramLabel = "NAME")
+            @Parameters(paramLabel = "NAME", description = "The name of a running guest.")
             String name;
 
             Stop(HostCommands parent) {
@@ -256,10 +265,11 @@ public final class HostCommands implements Callable<Integer> {
         }
 
         @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-                description = "What guest NAME's CRYCB holds: adapters, domains, control domains.")
+                description = {"Show what guest NAME's CRYCB holds now.",
+                    "Three lines: adapters, domains and control domains, in hex, or 'none'."})
         static final class Show implements Callable<Integer> {
             private final HostCommands parent;
-            @Parameters(paramLabel = "NAME")
+            @Parameters(paramLabel = "NAME", description = "The guest's name.")
             String name;
 
             Show(HostCommands parent) {
@@ -282,7 +292,8 @@ public final class HostCommands implements Callable<Integer> {
     // ---------------------------------------------------------------- lockdep, kernel
 
     @Command(name = "lockdep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = "The lock-order report: every 'acquired after' edge, then the verdict.")
+            description = {"Print the lock-order report.",
+                "Every 'acquired after' edge seen so far as 'A -> B', then 'no circular dependency' or the cycle found."})
     static final class LockdepCmd implements Callable<Integer> {
         private final HostCommands parent;
 
@@ -298,11 +309,12 @@ public final class HostCommands implements Callable<Integer> {
     }
 
     @Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Start over on a fresh host running another kernel: 5.17 (before the dynamic",
-                "configuration series), 6.0 (the series as merged) or 6.18 (mainline, the default)."})
+            description = {"Start over on a fresh host running another kernel.",
+                "Nothing is configured on the new host: no AP configuration, no mdevs, no guests."})
     static final class KernelCmd implements Callable<Integer> {
         private final HostCommands parent;
-        @Parameters(paramLabel = "RELEASE")
+        @Parameters(paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+                description = "The kernel: ${COMPLETION-CANDIDATES}.")
         String release;
 
         KernelCmd(HostCommands parent) {

@@ -48,7 +48,7 @@ public final class Session {
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
             default -> false;
         };
     }
@@ -80,6 +80,7 @@ public final class Session {
                 case "lszcrypt" -> withoutRedirect(out, p.redirect(),
                         () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args)));
                 case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
+                case "help" -> withoutRedirect(out, p.redirect(), () -> out.addAll(Help.lines(this, args)));
                 default -> out.add("aplab: unknown command: " + cmd);
             }
         } catch (RuntimeException e) {

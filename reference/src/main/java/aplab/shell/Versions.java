@@ -1,6 +1,5 @@
 package aplab.shell;
 
-import aplab.kernel.KernelVersion;
 import picocli.CommandLine;
 
 /** The version line every aplab command prints for {@code --version}. */
@@ -9,7 +8,7 @@ public final class Versions implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"aplab " + VERSION + " (models Linux " + KernelVersion.MAINLINE.release()
-                + " vfio_ap; also " + KernelVersion.V6_0.release() + " and " + KernelVersion.PRE_DYNAMIC.release() + ")"};
+        return new String[] {"aplab " + VERSION + ", a model of the Linux vfio_ap driver",
+            "Kernels modelled: " + KernelNames.phrase() + "."};
     }
 }

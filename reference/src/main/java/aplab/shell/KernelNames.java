@@ -1,0 +1,47 @@
+package aplab.shell;
+
+import aplab.kernel.KernelVersion;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The kernel names the CLI shows a person ({@code aplab --version}, {@code help}, tab completion
+ * of {@code aplab kernel} and {@code --kernel}): the one place that reads them from the kernel
+ * catalogue, in the catalogue's order.
+ */
+public final class KernelNames {
+    private KernelNames() {
+    }
+
+    /** The names for picocli: {@code ${COMPLETION-CANDIDATES}} in descriptions, and tab completion. */
+    public static final class Candidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return all().iterator();
+        }
+    }
+
+    /** Every kernel the model can run as, as the catalogue names them, oldest first. */
+    public static List<String> all() {
+        List<String> names = new ArrayList<>();
+        for (KernelVersion v : KernelVersion.values()) {
+            names.add(v.release());
+        }
+        return names;
+    }
+
+    /** The name of the kernel a fresh host runs. */
+    public static String defaultName() {
+        return KernelVersion.MAINLINE.release();
+    }
+
+    /** {@code 5.17, 6.0, 6.18 (default)}: the list as one phrase. */
+    public static String phrase() {
+        List<String> named = new ArrayList<>();
+        for (String n : all()) {
+            named.add(n.equals(defaultName()) ? n + " (default)" : n);
+        }
+        return String.join(", ", named);
+    }
+}
