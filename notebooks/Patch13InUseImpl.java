@@ -51,19 +51,29 @@ static void cells() {
 // %% [markdown]
 // ## The veto
 //
-// The mdev has 05.0004; no guest is needed for the check. Giving adapter 5 back to the
-// host on 5.17 (no `in_use`) and on mainline:
+// The mdev has 05.0004 and guest g1 runs with it (no guest is needed for the check: the
+// mdev's assignment is what counts). The admin gives adapter 5 back to the host, on 5.17 (no
+// `in_use`) and on mainline:
 
 // %%
 List<Session> kernels = List.of(assigned("5.17"), assigned("6.18"));
+for (Session k : kernels) {
+    quietly(k, "aplab guest start g1 --mdev " + U1);
+}
 sideBySide(kernels, "echo +5 > /sys/bus/ap/apmask", "cat /sys/bus/ap/apmask",
-        "ls /sys/bus/ap/drivers/cex4queue", "cat matrix");
+        "ls /sys/bus/ap/drivers/cex4queue", "aplab guest show g1", "cat matrix");
+for (Session k : kernels) {
+    System.out.println("queue resets on " + k.host().version().release() + ": " + k.host().vfioAp().resetLog());
+}
 
 // %% [markdown]
-// On 5.17 the write succeeds and 05.0004 moves to `cex4queue` while it is still assigned to
-// the mdev: the next guest started with this mdev gets a queue the host is using. On
-// mainline the bus asks vfio_ap, vfio_ap answers EADDRINUSE, the bus turns that into EBUSY
-// for the writer, and `apmask` keeps adapter 5 cleared.
+// On 5.17 the write succeeds. 05.0004 and 05.0005 leave vfio_ap: its remove callback
+// zeroizes each queue (the reset above, which also throws away whatever the guest had in
+// flight) and `cex4queue` binds them. The guest's CRYCB still lists adapter 05 and domain
+// 0004, because nothing in 5.17 updates a running guest: from then on the host's zcrypt
+// driver and the guest drive the same queue. On mainline the bus asks vfio_ap before
+// committing, vfio_ap answers EADDRINUSE, the bus turns that into EBUSY for the writer,
+// `apmask` keeps adapter 5 cleared, no queue moves and nothing is reset.
 //
 // What counts is the Cartesian product of the newly reserved ids with the other mask as it
 // is: an `apmask` write is checked as (new adapters) x `aqmask`, an `aqmask` write as

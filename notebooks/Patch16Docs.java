@@ -164,27 +164,47 @@ sideBySide(kernels, "echo 7 > assign_adapter", "echo 5 > assign_adapter", "cat m
 // %% [markdown]
 // ## Where the document and the code differ
 //
-// - Sharing an APQN: document EBUSY, code EADDRINUSE (above).
-// - The document still says an assignment may fail with EBUSY while `apmask`/`aqmask` are
-//   being changed: that was v18's trylock design. The merged code orders the locks instead
-//   and the writer simply waits (see **Patch13InUseImpl**).
-// - The kernel-doc comments of `assign_adapter_store()` and `assign_domain_store()` (code,
-//   not this document) still promise EADDRNOTAVAIL for an APQN not bound to vfio_ap and
-//   EAGAIN for a busy lock; neither is returned since the series (adapter 7 above was
-//   accepted with no queue at all).
-// - The document says a domain is hot plugged only if every APQN it forms with the assigned
-//   adapters references a queue bound to vfio_ap. The code plugs the domain regardless and
-//   drops the adapters whose queue is missing (filtering only ever removes adapters).
-//   Below, 06.0005 is unbound before domain 5 is assigned to a running guest's mdev:
-//   domain 0005 is plugged and adapter 06 unplugged.
-// - The document says the removal of an mdev fails while a guest uses it. In the kernels
-//   with the current VFIO core the removal instead asks the device's user (QEMU) to release
-//   it and waits; the model's QEMU releases at once.
+// Each row is a statement of `vfio-ap.rst` (or of a kernel-doc comment in `vfio_ap_ops.c`),
+// what it leads a reader to expect from the last command of a small scenario (the scenarios are
+// `CLAIMS` in the support file), and what the model of the code prints. Every scenario starts
+// from the same host: adapters 5 and 6 (with domains 4 and 5) given to vfio_ap in `apmask`,
+// mdev 1 with 05.0004, and an empty mdev 2.
+
+// %%
+var claims = table("statement", List.of("the text says", "the code does"));
+int differ = 0;
+for (Claim c : CLAIMS) {
+    String got = actual(c);
+    differ += got.equals(c.expected()) ? 0 : 1;
+    claims.row(c.source() + ": " + c.statement(), List.of(c.expected().replace("\n", "; "), got.replace("\n", "; ")));
+}
+System.out.print(claims.render());
+System.out.printf("%d statements, %d where the code does not do what the text says%n", CLAIMS.size(), differ);
+
+// %% [markdown]
+// In each row marked `*` the code does what the series designed and the text is out of date
+// or inexact:
 //
-// > **Note (open question):** what a user sees across versions when removing an mdev in use
-// > (source: `vfio_unregister_group_dev()` in drivers/vfio/vfio_main.c).
-// - `features` (added in 6.12, after this series): the document prints
-//   `guest_matrix dyn ap_config`, the code prints `hotplug` for the second flag.
+// - sharing an APQN: the document says EBUSY; `vfio_ap_mdev_verify_no_sharing()` returns
+//   EADDRINUSE ("Address already in use");
+// - the kernel-doc of `assign_adapter_store()` and `assign_domain_store()` still describes
+//   the pre-series rule (EADDRNOTAVAIL for an APQN not bound to vfio_ap, EAGAIN for a busy
+//   lock); since patch 08 an assignment needs no bound queue, and filtering keeps the adapter
+//   out of the guest instead;
+// - the document still says an assignment may fail with EBUSY while `apmask`/`aqmask` are
+//   being changed: that was v18's trylock design; the merged code orders the locks and the
+//   writer waits (see the notebook of patch 13);
+// - hot plug of a domain: the document makes it conditional on every APQN of the domain
+//   having a bound queue; the code plugs the domain and unplugs the adapters whose queue is
+//   missing (`vfio_ap_mdev_filter_matrix()` only ever removes adapters). Below, 06.0005 is
+//   unbound before domain 5 is assigned to a running guest's mdev;
+// - `features` (added in 6.12, after this series): `dyn` in the document, `hotplug` in
+//   `features_show()`.
+//
+// > **Note (open question):** the document says the removal of an mdev fails while a guest
+// > uses it; with the current VFIO core the removal asks the device's user (QEMU) to release it
+// > and waits, and the model's QEMU releases at once. What a user sees across versions is not
+// > established here (source: `vfio_unregister_group_dev()` in drivers/vfio/vfio_main.c).
 
 // %%
 Session d = host("6.18");

@@ -44,47 +44,9 @@ sideBySide(List.of(host("5.17"), host("6.0"), host("6.18")), "cat " + M + "/feat
 // series (patches 10, 11, 15), `ap_config` the attribute of 6.10. The document's table and
 // example call the second flag `dyn`.
 //
-// ## Statements of the documentation against the code
-//
-// Each row is a statement of `vfio-ap.rst` (or of a kernel-doc comment in
-// `vfio_ap_ops.c`), what it leads a reader to expect from the last command of a small
-// scenario, and what the model of the code prints. Every scenario starts from the same
-// host: adapters 5 and 6 (with domains 4 and 5) given to vfio_ap in `apmask`, mdev 1 with
-// 05.0004, and an empty mdev 2. (`| adapters` or `| domains` keeps only that line of the
-// output.)
-
-// %%
-int differ = 0;
-for (Claim c : CLAIMS) {
-    String got = actual(c);
-    boolean agrees = got.equals(c.expected());
-    differ += agrees ? 0 : 1;
-    System.out.printf("%s: %s%n  scenario: %s%n  expected: %s%n  actual:   %s%n  -> %s%n%n",
-            c.source(), c.statement(), String.join(" ; ", c.commands()),
-            c.expected().isEmpty() ? "(no output)" : c.expected().replace("\n", " / "),
-            got.isEmpty() ? "(no output)" : got.replace("\n", " / "),
-            agrees ? "agrees" : "DIFFERS");
-}
-System.out.printf("%d statements, %d where the code does not do what the text says%n", CLAIMS.size(), differ);
-
-// %% [markdown]
-// In all four the code does what the series designed and the text is out of date or
-// inexact:
-//
-// - sharing an APQN: the document says EBUSY; `vfio_ap_mdev_verify_no_sharing()` returns
-//   EADDRINUSE ("Address already in use");
-// - the kernel-doc of `assign_adapter_store()` and `assign_domain_store()` still describes
-//   the pre-series rule (EADDRNOTAVAIL for an APQN not bound to vfio_ap); since patch 08 an
-//   assignment needs no bound queue, and filtering keeps the adapter out of the guest
-//   instead (the row "is not plugged");
-// - hot plug of a domain: the document makes it conditional on every APQN of the domain
-//   having a bound queue; the code plugs the domain and unplugs the adapters whose queue is
-//   missing (`vfio_ap_mdev_filter_matrix()` only ever removes adapters);
-// - `features`: `dyn` in the document, `hotplug` in `features_show()`.
-//
-// A maintainer can add a row for any other statement: the scenario is shell lines, the
-// expectation is the text the document promises.
-
+// The statements of `vfio-ap.rst` that the review of such a change needs are checked against
+// the code in the notebook of patch 16 (section "Where the document and the code differ"),
+// which runs each as a scenario.
 
 // %% [markdown]
 // ## Sources

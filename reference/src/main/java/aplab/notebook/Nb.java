@@ -5,6 +5,8 @@ import aplab.shell.Session;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What notebook cells call: a shell on a modelled host that prints each command as a root prompt
@@ -40,14 +42,69 @@ public final class Nb {
         return new Session(KernelVersion.parse(release));
     }
 
-    /** Runs each command line and prints {@code # command} then what it printed. */
+    /** The last {@code aplab lockdep} report printed per host, so that a repeat shows what changed. */
+    private static final Map<Session, List<String>> LOCKDEP_SHOWN = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Runs each command line and prints {@code # command} then what it printed; a short output
+     * (up to six lines that fit) goes on the command's line after {@code →}, its lines joined by
+     * {@code "; "}. Consecutive
+     * commands that print nothing share one {@code #} line, separated by {@code "; "}; an
+     * {@code aplab lockdep} report already printed for this host is printed again only as the
+     * lines that changed ({@code +} new, {@code -} gone).
+     */
     public static void sh(Session s, String... commands) {
+        List<String> silent = new ArrayList<>();
         for (String c : commands) {
+            List<String> out = s.execute(c);
+            if (out.isEmpty()) {
+                silent.add(c);
+                continue;
+            }
+            flushSilent(silent);
+            if (c.strip().equals("aplab lockdep")) {
+                List<String> before = LOCKDEP_SHOWN.put(s, List.copyOf(out));
+                if (before != null) {
+                    printLockdepChange(before, out);
+                    continue;
+                }
+            }
+            String joined = String.join("; ", out);
+            if (out.size() <= 6 && c.length() + joined.length() + 5 <= WIDTH) {
+                System.out.println("# " + c + "  → " + joined);
+                continue;
+            }
             System.out.println("# " + c);
-            for (String l : s.execute(c)) {
+            for (String l : out) {
                 System.out.println(l);
             }
         }
+        flushSilent(silent);
+    }
+
+    private static void flushSilent(List<String> silent) {
+        if (silent.isEmpty()) {
+            return;
+        }
+        List<String> lines = Table.wrap(String.join("; ", silent), WIDTH - 2);
+        for (int i = 0; i < lines.size(); i++) {
+            System.out.println((i == 0 ? "# " : "#   ") + lines.get(i));
+        }
+        silent.clear();
+    }
+
+    private static void printLockdepChange(List<String> before, List<String> now) {
+        List<String> added = new ArrayList<>(now);
+        added.removeAll(before);
+        List<String> gone = new ArrayList<>(before);
+        gone.removeAll(now);
+        if (added.isEmpty() && gone.isEmpty()) {
+            System.out.println("# aplab lockdep   (unchanged since it was last shown)");
+            return;
+        }
+        System.out.println("# aplab lockdep   (what changed since it was last shown)");
+        gone.forEach(l -> System.out.println("- " + l));
+        added.forEach(l -> System.out.println("+ " + l));
     }
 
     /** Runs commands without printing them (set-up the reader does not need to see). */
