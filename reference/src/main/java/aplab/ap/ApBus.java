@@ -31,11 +31,15 @@ public final class ApBus {
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
     private final NavigableMap<Integer, ApCard> cards = new ConcurrentSkipListMap<>();
     private final NavigableMap<Apqn, ApQueue> queues = new ConcurrentSkipListMap<>();
+    /** Counts device registrations (device_add appends to the bus's klist). */
+    private final java.util.concurrent.atomic.AtomicLong registrations = new java.util.concurrent.atomic.AtomicLong();
     /** ap_perms.apm / ap_perms.aqm: all ones at boot (every queue reserved for the default drivers). */
     private final ApMask apmask = ApMask.allOnes();
     private final ApMask aqmask = ApMask.allOnes();
     private volatile ApConfigInfo qci = ApConfigInfo.empty();
     private volatile CardType newCardType = CardType.DEFAULT;
+    /** ap_domain, config_time, poll_thread, poll_timeout, scans (issue 10). */
+    private final ApBusAttributes attributes = new ApBusAttributes();
     private final Set<PlantedBug> planted;
 
     public ApBus(LockDep lockdep, KernelVersion version) {
@@ -185,7 +189,12 @@ public final class ApBus {
      * pointer there, which the model does not imitate.
      */
     public void reviseBindings() {
-        for (ApQueue q : new ArrayList<>(queues.values())) {
+        // bus_for_each_dev walks the bus's klist: the order the devices were registered in, so a
+        // queue added by a later configuration change comes after the others (found by the kernel
+        // oracle, whose reset order showed it)
+        List<ApQueue> inOrder = new ArrayList<>(queues.values());
+        inOrder.sort(java.util.Comparator.comparingLong(q -> q.registration));
+        for (ApQueue q : inOrder) {
             ApDriver drv = q.driver();
             if (drv == null) {
                 continue;
@@ -265,6 +274,7 @@ public final class ApBus {
         d.remove(q);
         q.setDriver(null);
         q.setDrvdata(null);
+        q.setInitiated(false); // ap_device_remove: ap_queue_remove
     }
 
     // ------------------------------------------------------------------ driver bind / unbind
@@ -357,6 +367,7 @@ public final class ApBus {
                 }
                 int maxAp = next.busMaxAdapterId();
                 int maxDom = next.busMaxDomainId();
+                attributes.selectDomain(this, next, apmask.copy(), aqmask.copy()); // read unlocked, as the kernel does
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
@@ -365,6 +376,7 @@ public final class ApBus {
                         d.onScanComplete(next, prev);
                     }
                 }
+                attributes.scanDone();
             } finally {
                 scanMutex.unlock();
             }
@@ -401,6 +413,7 @@ public final class ApBus {
                 unregister(q);
             } else if (domIn && q == null) {
                 q = new ApQueue(apqn, card, lockdep.newLock("&dev->mutex"));
+                q.registration = registrations.incrementAndGet();
                 queues.put(apqn, q);
                 attach(q);
             }
@@ -437,5 +450,27 @@ public final class ApBus {
             throw new KernelException(Errno.EINVAL);
         }
         card.setConfig(v == 1);
+    }
+
+    // ------------------------------------------------------------------ bus attributes (issue 10)
+
+    /** ap_domain, config_time, poll_thread, poll_timeout and the scan counter. */
+    public ApBusAttributes attributes() {
+        return attributes;
+    }
+
+    /** ap_domain_store: the domain must be in aqmask. */
+    public void apDomainStore(String buf) {
+        attributes.domainStore(buf, qci.busMaxDomainId(), aqmask.copy()); // unlocked read, as the kernel's
+    }
+
+    /**
+     * scans_store (ap_bus_force_rescan): a scan with the configuration QCI reports now, once the
+     * boot scan has run; before it, nothing.
+     */
+    public void forceRescan() {
+        if (attributes.scans() > 0) {
+            scan(qci);
+        }
     }
 }

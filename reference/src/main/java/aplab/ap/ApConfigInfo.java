@@ -5,11 +5,24 @@ package aplab.ap;
  * adapters (apm), usage domains (aqm), control domains (adm), the APXA flag and the highest
  * adapter and domain numbers Na and Nd. Immutable: a configuration change is a new instance.
  */
-public record ApConfigInfo(ApMask apm, ApMask aqm, ApMask adm, boolean apxa, int na, int nd) {
+public record ApConfigInfo(ApMask apm, ApMask aqm, ApMask adm, boolean apxa, int na, int nd, boolean apsb) {
     public ApConfigInfo {
         apm = apm.copy();
         aqm = aqm.copy();
         adm = adm.copy();
+    }
+
+    /** A configuration without the AP Secure Bind facility (APSB, the QCI flag for SE guests). */
+    public ApConfigInfo(ApMask apm, ApMask aqm, ApMask adm, boolean apxa, int na, int nd) {
+        this(apm, aqm, adm, apxa, na, nd, false);
+    }
+
+    /**
+     * The bus's {@code features} line (features_show): the QCI facility flags the model's hosts
+     * have, APSC, APXA (when set), QACT, RC8A, APSB (when set), in that order.
+     */
+    public String features() {
+        return "APSC " + (apxa ? "APXA " : "") + "QACT RC8A" + (apsb ? " APSB" : "");
     }
 
     /** The configuration before {@code aplab host}: nothing configured, APXA on, Na = Nd = 255. */

@@ -13,11 +13,29 @@ public final class ApQueue {
     private final TrackedLock deviceLock;
     private volatile ApDriver driver;
     private volatile Object drvdata;
+    /** Its place in the bus's device list (registration order, for bus_for_each_dev). */
+    volatile long registration;
+    /**
+     * aq->dev_state above AP_DEV_STATE_UNINITIATED: set when ap_scan_domains creates the queue on a
+     * configured card and by ap_queue_init_state (zcrypt's probe); cleared by ap_queue_remove when a
+     * driver lets the queue go. The counters show {@code -} (request_count) while it is clear.
+     */
+    private volatile boolean initiated;
 
     ApQueue(Apqn apqn, ApCard card, TrackedLock deviceLock) {
         this.apqn = apqn;
         this.card = card;
         this.deviceLock = deviceLock;
+        this.initiated = card.config();
+    }
+
+    public boolean initiated() {
+        return initiated;
+    }
+
+    /** ap_queue_init_state (true) or ap_queue_remove (false). */
+    public void setInitiated(boolean initiated) {
+        this.initiated = initiated;
     }
 
     public Apqn apqn() {

@@ -21,9 +21,24 @@ public final class Cex4QueueDriver implements ApDriver {
         return queue.card().type().hwtype() >= 10;
     }
 
+    /** struct zcrypt_queue: the driver's private data for a queue, with its online flag. */
+    public static final class ZcryptQueue {
+        private volatile boolean online = true; // zcrypt_cex4_queue_probe: zq->online = 1
+
+        public boolean online() {
+            return online;
+        }
+
+        public void setOnline(boolean online) {
+            this.online = online;
+        }
+    }
+
     @Override
     public void probe(ApQueue queue) {
-        // zcrypt_cex4_queue_probe: the queue joins zcrypt; nothing the model needs to see
+        // zcrypt_cex4_queue_probe: a new zcrypt_queue, online; ap_queue_init_state
+        queue.setDrvdata(new ZcryptQueue());
+        queue.setInitiated(true);
     }
 
     @Override

@@ -404,8 +404,10 @@ public final class Stress {
 
     /**
      * {@code aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N] [--hang-seconds N]
-     * [--kernel 6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]}: one run; prints the seed first, then the
-     * summary (and every failure). Exit status 0 passed, 1 failed, 2 bad usage.
+     * [--kernel 6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose] [--for-seconds S]}: one run; prints the
+     * seed first, then the summary (and every failure). With {@code --for-seconds S}: runs with seeds N, N+1, ...
+     * (each as given) until S seconds have passed, one summary line each, then the totals. Exit status 0 passed, 1
+     * failed, 2 bad usage (every number is checked: counts at least 1, seconds at least 1).
      */
     public static void main(String[] args) {
         long seed = System.nanoTime();
@@ -417,14 +419,16 @@ public final class Stress {
         Set<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
         boolean verbose = false;
         boolean serialize = true;
+        long forSeconds = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--seed" -> seed = Long.parseLong(args[++i]);
-                    case "--workers" -> workers = Integer.parseInt(args[++i]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                    case "--ops" -> ops = Integer.parseInt(args[++i]);
-                    case "--hang-seconds" -> hang = Long.parseLong(args[++i]) * 1000;
+                    case "--seed" -> seed = Long.parseLong(value(args, i++));
+                    case "--workers" -> workers = (int) atLeastOne(args, i++, 4096);
+                    case "--rounds" -> rounds = (int) atLeastOne(args, i++, Integer.MAX_VALUE);
+                    case "--ops" -> ops = (int) atLeastOne(args, i++, 1_000_000);
+                    case "--hang-seconds" -> hang = atLeastOne(args, i++, 86_400) * 1000;
+                    case "--for-seconds" -> forSeconds = atLeastOne(args, i++, 7 * 86_400);
                     case "--kernel" -> version = KernelVersion.parse(args[++i]);
                     case "--plant" -> {
                         for (String s : args[++i].split(",")) {
@@ -439,10 +443,14 @@ public final class Stress {
         } catch (RuntimeException e) {
             System.err.println("stress: " + e.getMessage());
             System.err.println("usage: aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N]"
-                    + " [--hang-seconds N] [--kernel 5.17|6.0|6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]");
+                    + " [--hang-seconds N] [--kernel 5.17|6.0|6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]"
+                    + " [--for-seconds S]");
             System.exit(2);
         }
         Config c = new Config(seed, workers, rounds, ops, version, planted, hang, serialize);
+        if (forSeconds > 0) {
+            System.exit(runFor(c, forSeconds) ? 0 : 1);
+        }
         System.out.println("stress: seed=" + seed + " (replay: " + c.replay() + ")");
         Report r = run(c);
         if (verbose) {
@@ -451,5 +459,63 @@ public final class Stress {
         r.failures().forEach(System.out::println);
         System.out.println(r.summary());
         System.exit(r.passed() ? 0 : 1);
+    }
+
+    /** Runs seeds c.seed(), c.seed()+1, ... until {@code seconds} have passed; true if all passed. */
+    static boolean runFor(Config c, long seconds) {
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long runs = 0;
+        long failed = 0;
+        long ops = 0;
+        long checks = 0;
+        long breaks = 0;
+        long cycles = 0;
+        long hangs = 0;
+        for (long s = c.seed(); System.nanoTime() < end; s++) {
+            Config one = new Config(s, c.workers(), c.rounds(), c.opsPerRound(), c.version(), c.planted(), c.hangMillis(),
+                    c.serializeVfio());
+            Report r = run(one);
+            runs++;
+            ops += r.ops();
+            checks += r.invariantChecks();
+            breaks += r.failures().stream().filter(f -> f.startsWith("invariant")).count();
+            cycles += r.lockCycles();
+            hangs += r.hung() ? 1 : 0;
+            if (!r.passed()) {
+                failed++;
+                r.failures().forEach(System.out::println);
+                System.out.println("  replay: " + one.replay());
+            }
+            System.out.println(r.summary());
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "stress total: %d runs (seeds %d..%d, %d workers each) in %.0f s: %d operations,"
+                + " %d invariant checks, %d invariant breaks, %d circular dependencies, %d hangs; %d runs failed; %s%n",
+                runs, c.seed(), c.seed() + runs - 1, c.workers(), took, ops, checks, breaks, cycles, hangs, failed,
+                failed == 0 ? "PASSED" : "FAILED");
+        return failed == 0;
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        return args[i + 1];
+    }
+
+    /** The number after option {@code args[i]}: an integer from 1 to max, else a one-line error. */
+    private static long atLeastOne(String[] args, int i, long max) {
+        String v = value(args, i);
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[i] + " " + v + ": not a whole number");
+        }
+        if (n < 1 || n > max) {
+            throw new IllegalArgumentException(args[i] + " " + v + ": must be 1.." + max);
+        }
+        return n;
     }
 }

@@ -80,6 +80,11 @@ public final class ExplainCommand implements Callable<Integer> {
             parsed.add(q);
         }
         Session session = l.session();
+        if (mdev != null && session.host().vfioAp().mdevs().stream().noneMatch(m -> m.uuid().equalsIgnoreCase(mdev))) {
+            err.println("aplab: explain: --mdev " + mdev + ": no such mdev (the mdevs: " + String.join(", ",
+                    session.host().vfioAp().mdevs().stream().map(m -> m.uuid()).sorted().toList()) + ")");
+            return 2;
+        }
         if (l.isSnapshot()) {
             out.println("host: snapshot " + file.getFileName() + " of kernel " + l.snapshot().kernel() + ", modelled as Linux "
                     + l.plan().kernel().release() + (l.findings().isEmpty() ? ""

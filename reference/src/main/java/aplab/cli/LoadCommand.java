@@ -72,7 +72,14 @@ public final class LoadCommand implements Callable<Integer> {
             SysfsImage.of(l.session().host()).writeTo(image);
         }
         if (transcript) {
-            out.print(transcript(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), l));
+            String text;
+            try {
+                text = aplab.transcript.TextFile.read(file, (f, why) -> new LoadException(f, 0, why));
+            } catch (LoadException e) {
+                err.println("aplab: " + e.oneLine());
+                return 2;
+            }
+            out.print(transcript(file.getFileName().toString(), text, l));
         } else {
             report(out, l);
         }

@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an admin can see of a host, as plain values: each queue's driver, each mdev's sysfs lines,
- * each running guest's CRYCB. Two views compared say what a command changed.
+ * What an admin can see of a host, as plain values: each queue's driver, each card's
+ * {@code config}, each mdev's sysfs lines, each running guest's CRYCB and the APQNs it gives the
+ * guest. Two views compared say what a command changed.
  */
 record HostView(Map<Apqn, String> drivers, Map<String, List<String>> matrix, Map<String, List<String>> guestMatrix,
-        Map<String, List<String>> controlDomains, Map<String, List<String>> crycb, String apmask, String aqmask) {
+        Map<String, List<String>> controlDomains, Map<String, List<String>> crycb, String apmask, String aqmask,
+        Map<Integer, Boolean> cardConfig, Map<String, List<Apqn>> guestApqns) {
 
     static HostView of(Host host) {
         Sysfs sysfs = new Sysfs(host);
@@ -39,12 +41,20 @@ record HostView(Map<Apqn, String> drivers, Map<String, List<String>> matrix, Map
             }
         }
         Map<String, List<String>> crycb = new LinkedHashMap<>();
+        Map<String, List<Apqn>> apqns = new LinkedHashMap<>();
         for (Guest g : host.guests()) {
             if (host.running(g.name())) {
                 crycb.put(g.name(), g.kvm().show());
+                List<Apqn> qs = new ArrayList<>();
+                aplab.ap.ApMask aqm = g.kvm().aqm();
+                g.kvm().apm().forEach(a -> aqm.forEach(q -> qs.add(new Apqn(a, q))));
+                apqns.put(g.name(), qs);
             }
         }
-        return new HostView(drivers, matrix, gm, cd, crycb, host.bus().apmask().toHex(), host.bus().aqmask().toHex());
+        Map<Integer, Boolean> cards = new TreeMap<>();
+        host.bus().cards().forEach((id, c) -> cards.put(id, c.config()));
+        return new HostView(drivers, matrix, gm, cd, crycb, host.bus().apmask().toHex(), host.bus().aqmask().toHex(),
+                cards, apqns);
     }
 
     static List<String> lines(Sysfs sysfs, String path) {

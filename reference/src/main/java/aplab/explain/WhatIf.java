@@ -80,6 +80,7 @@ public final class WhatIf {
             }
         }
         moves.forEach((how, qs) -> out.add("  queues " + String.join(" ", qs) + " " + how));
+        cardConfig(out, before, after);
         TreeSet<String> mdevs = new TreeSet<>(before.matrix().keySet());
         mdevs.addAll(after.matrix().keySet());
         for (String u : mdevs) {
@@ -110,6 +111,36 @@ public final class WhatIf {
             }
         }
         return out;
+    }
+
+    /**
+     * Cards configured off or on (cardXX/config: SCLP deconfigure/configure). The adapter stays in
+     * the QCI and its queue devices stay bound, so vfio_ap sees no configuration change and no
+     * CRYCB changes; but a deconfigured adapter's queues answer every request as deconfigured, so a
+     * running guest with those APQNs in its CRYCB loses the use of them (and gets it back).
+     */
+    private static void cardConfig(List<String> out, HostView before, HostView after) {
+        for (Map.Entry<Integer, Boolean> e : after.cardConfig().entrySet()) {
+            Boolean was = before.cardConfig().get(e.getKey());
+            if (was == null || was.equals(e.getValue())) {
+                continue;
+            }
+            int card = e.getKey();
+            boolean on = e.getValue();
+            List<String> qs = new ArrayList<>();
+            after.drivers().keySet().stream().filter(q -> q.apid() == card).forEach(q -> qs.add(q.toString()));
+            out.add(String.format("  card %02x is configured %s: its queues %s %s (they stay bound and in every CRYCB:"
+                    + " vfio_ap sees no configuration change)", card, on ? "on" : "off", qs.isEmpty() ? "(none)"
+                    : String.join(" ", qs), on ? "work again" : "answer as deconfigured"));
+            after.guestApqns().forEach((guest, apqns) -> {
+                List<String> used = new ArrayList<>();
+                apqns.stream().filter(q -> q.apid() == card).forEach(q -> used.add(q.toString()));
+                if (!used.isEmpty()) {
+                    out.add("  guest " + guest + (on ? " can use " + String.join(" ", used) + " again"
+                            : " can no longer use " + String.join(" ", used) + " (the adapter is deconfigured)"));
+                }
+            });
+        }
     }
 
     private static void diff(List<String> out, String what, List<String> b, List<String> a) {

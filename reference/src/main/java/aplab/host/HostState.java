@@ -67,8 +67,12 @@ public final class HostState {
         ApMask aqmask = host.bus().aqmask();
         out.add("apmask " + apmask.toHex());
         out.add("aqmask " + aqmask.toHex());
+        aplab.ap.ApBusAttributes a = host.bus().attributes();
+        out.add("ap_bus ap_domain=" + a.domainIndex() + " config_time=" + a.configTime()
+                + " poll_thread=" + (a.pollThread() ? 1 : 0) + " poll_timeout=" + Long.toUnsignedString(a.pollTimeout()));
         for (ApCard c : host.bus().cards().values()) {
-            out.add("card " + c.name() + " type=" + c.type() + " config=" + (c.config() ? 1 : 0));
+            out.add("card " + c.name() + " type=" + c.type() + " config=" + (c.config() ? 1 : 0)
+                    + " online=" + (c.zcryptOnline() ? 1 : 0));
         }
         // available_instances_show takes mdevs_lock itself
         out.add("available_instances " + host.vfioAp().availableInstancesShow().strip());
@@ -103,12 +107,16 @@ public final class HostState {
 
     private static String config(ApConfigInfo c) {
         return "apm=" + c.apm().toHex() + " aqm=" + c.aqm().toHex() + " adm=" + c.adm().toHex()
-                + " apxa=" + (c.apxa() ? 1 : 0) + " na=" + c.na() + " nd=" + c.nd();
+                + " apxa=" + (c.apxa() ? 1 : 0) + " na=" + c.na() + " nd=" + c.nd() + (c.apsb() ? " apsb=1" : "");
     }
 
     private static String queue(ApQueue q, boolean counters) {
         StringBuilder b = new StringBuilder("queue ").append(q.name()).append(" driver=")
-                .append(q.driver() == null ? "none" : q.driver().name());
+                .append(q.driver() == null ? "none" : q.driver().name())
+                .append(" initiated=").append(q.initiated() ? 1 : 0);
+        if (q.drvdata() instanceof aplab.ap.Cex4QueueDriver.ZcryptQueue zq) {
+            b.append(" online=").append(zq.online() ? 1 : 0);
+        }
         if (q.drvdata() instanceof VfioApQueue vq) {
             b.append(String.format(Locale.ROOT, " reset_rc=0x%02x", vq.resetRc()));
             if (counters) {

@@ -18,6 +18,7 @@ public enum Errno {
     EISDIR(21, "Is a directory"),
     EINVAL(22, "Invalid argument"),
     ERANGE(34, "Numerical result out of range"),
+    ELOOP(40, "Too many levels of symbolic links"),
     EUSERS(87, "Too many users"),
     EOPNOTSUPP(95, "Operation not supported"),
     EADDRINUSE(98, "Address already in use"),

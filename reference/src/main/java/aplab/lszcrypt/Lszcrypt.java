@@ -2,7 +2,6 @@ package aplab.lszcrypt;
 
 import aplab.host.Host;
 import aplab.snapshot.DirTree;
-import aplab.snapshot.SysfsImage;
 import aplab.snapshot.SysfsTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,16 +10,19 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * {@code lszcrypt} of s390-tools (zconf/zcrypt/lszcrypt.c, the 2023 version with the SE columns),
- * written here from its documented behaviour, over a sysfs tree: the model's ({@link SysfsImage})
- * in the transcript shell, or a directory ({@link #main}, which honours {@code SYSFS_ROOT} as
- * s390-tools does).
+ * {@code lszcrypt} of s390-tools (zconf/zcrypt/lszcrypt.c) as each release in {@link S390Tools}
+ * prints it, written here from its behaviour, over a sysfs tree: the model's own
+ * ({@link aplab.sysfs.Sysfs#tree()}, read by name, so a listing is linear in the number of queues)
+ * or a directory ({@link #main}, which honours {@code SYSFS_ROOT} as s390-tools does, and
+ * {@code APLAB_S390_TOOLS} for the release).
  *
  * <p>What it shows, from the sysfs attributes it reads:
  * <ul>
  *   <li>Columns (left or right aligned, one blank between): CARD.DOM (8, left), TYPE (5), MODE (11),
  *       STATUS (10), REQUESTS (8, right); with {@code -V} also PENDING (8, right), HWTYPE (6, right),
- *       QDEPTH (6, right), FUNCTIONS (10), DRIVER (11). The header is underlined with dashes as
+ *       QDEPTH (6, right), FUNCTIONS (10), DRIVER (11), and SESTAT (11) when the bus's
+ *       {@code features} has APSB (the queue's bind state from its {@code ap_functions}, {@code -}
+ *       for a card). The header is underlined with dashes as
  *       wide as the row. (s390-tools before 2.2x printed CARD.DOMAIN 11 wide and STATUS 8 wide.)</li>
  *   <li>A card line, then its queues ({@code XX.YYYY} entries of {@code /sys/devices/ap/cardXX}).
  *       Without {@code -V} a device without an {@code online} attribute (a queue not bound to the
@@ -32,8 +34,8 @@ import java.util.regex.Pattern;
  *       deconfigured.</li>
  *   <li>MODE from the card's {@code ap_functions} (CCA-Coproc, Accelerator, EP11-Coproc), TYPE the
  *       card's {@code type}; PENDING is {@code pendingq_count + requestq_count}, {@code -} for a
- *       deconfigured card or a queue not bound to a cexN driver; QDEPTH is {@code depth + 1} in two
- *       digits; FUNCTIONS one letter per {@code ap_functions} bit (S M C D A X N H F R); DRIVER the
+ *       deconfigured card or a queue not bound to a cexN driver; QDEPTH is {@code depth} in two digits
+ *       ({@code depth + 1} before 2.41); FUNCTIONS one letter per {@code ap_functions} bit (S M C D A X N H F R); DRIVER the
  *       name the {@code driver} link points to, or {@code -no-driver-}.</li>
  *   <li>Arguments: {@code XX} (a card and its queues), {@code XX.YYYY} (one queue), {@code .YYYY}
  *       (that domain on every card); {@code -d} the domain table; {@code -c ID} capabilities;
@@ -41,9 +43,10 @@ import java.util.regex.Pattern;
  *       {@code --ccaonly}, {@code --ep11only}.</li>
  * </ul>
  *
- * <p>Lines are printed without trailing blanks (lszcrypt pads the last column; transcripts cannot
- * keep trailing blanks, and {@code tools/replay-on-host} drops them from what a host prints).
- * Errors are lszcrypt's ({@code lszcrypt: Error - ...}), in the output where they occur.
+ * <p>Lines are byte for byte what lszcrypt prints, trailing blanks included (util_rec pads the last
+ * column); the transcript runner drops trailing blanks, as the transcript format says. {@code -b}
+ * prints the bus attributes, {@code -d} the domain table, each as its release does (see
+ * {@link S390Tools}). Errors are lszcrypt's ({@code lszcrypt: Error - ...}), in the output where they occur.
  */
 public final class Lszcrypt {
     private static final long MASK_RSA4K = 0x60000000L;
@@ -60,6 +63,7 @@ public final class Lszcrypt {
 
     private final SysfsTree t;
     private final List<String> out;
+    private final S390Tools release;
     private int verbose;
     private boolean showAccel;
     private boolean showCca;
@@ -77,32 +81,46 @@ public final class Lszcrypt {
         }
     }
 
-    private Lszcrypt(SysfsTree t, List<String> out) {
+    private Lszcrypt(SysfsTree t, List<String> out, S390Tools release) {
         this.t = t;
         this.out = out;
+        this.release = release;
     }
 
-    /** What {@code lszcrypt ARGS} prints on the modelled host. */
+    /** What {@code lszcrypt ARGS} of the newest release prints on the modelled host. */
     public static List<String> run(Host host, List<String> args) {
-        return run(SysfsImage.of(host), args);
+        return run(host, args, S390Tools.NEWEST);
+    }
+
+    /** What {@code lszcrypt ARGS} of that release prints on the modelled host, byte for byte. */
+    public static List<String> run(Host host, List<String> args, S390Tools release) {
+        List<String> out = new ArrayList<>();
+        runWithStatus(new aplab.sysfs.Sysfs(host).tree(), args, out, release);
+        return out;
     }
 
     /** What {@code lszcrypt ARGS} prints on a sysfs tree (stdout and stderr in order). */
     public static List<String> run(SysfsTree tree, List<String> args) {
         List<String> out = new ArrayList<>();
-        runWithStatus(tree, args, out);
+        runWithStatus(tree, args, out, S390Tools.NEWEST);
         return out;
     }
 
-    /** Runs lszcrypt into {@code out}; returns its exit status. */
+    /** Runs lszcrypt of the newest release into {@code out}; returns its exit status. */
     public static int runWithStatus(SysfsTree tree, List<String> args, List<String> out) {
-        Lszcrypt l = new Lszcrypt(tree, out);
+        return runWithStatus(tree, args, out, S390Tools.NEWEST);
+    }
+
+    /**
+     * Runs lszcrypt of that release into {@code out} (one element a line, trailing blanks kept as
+     * util_rec pads them); returns its exit status.
+     */
+    public static int runWithStatus(SysfsTree tree, List<String> args, List<String> out, S390Tools release) {
+        Lszcrypt l = new Lszcrypt(tree, out, release);
         try {
             return l.main(args);
         } catch (Exit e) {
             return e.status;
-        } finally {
-            out.replaceAll(s -> s.replaceAll("\\s+$", ""));
         }
     }
 
@@ -115,7 +133,9 @@ public final class Lszcrypt {
         Path sys = Path.of(root == null || root.isEmpty() ? "/sys" : root).toAbsolutePath().normalize();
         SysfsTree tree = DirTree.sysfsMount(sys);
         List<String> out = new ArrayList<>();
-        int status = runWithStatus(tree, List.of(args), out);
+        String rel = System.getenv("APLAB_S390_TOOLS");
+        S390Tools r = rel == null ? null : S390Tools.parse(rel);
+        int status = runWithStatus(tree, List.of(args), out, r == null ? S390Tools.NEWEST : r);
         for (String l : out) {
             (l.startsWith("lszcrypt: ") ? System.err : System.out).println(l);
         }
@@ -247,7 +267,8 @@ public final class Lszcrypt {
                     case "cardonly" -> showCard = true;
                     case "queueonly" -> showQueue = true;
                     case "bus" -> {
-                        return notModelled("-b (the AP bus attributes ap_domain, config_time, poll_thread)");
+                        showBus();
+                        return 0;
                     }
                     case "domains" -> {
                         showDomains();
@@ -281,7 +302,8 @@ public final class Lszcrypt {
                 switch (c) {
                     case 'V' -> verbose++;
                     case 'b' -> {
-                        return notModelled("-b (the AP bus attributes ap_domain, config_time, poll_thread)");
+                        showBus();
+                        return 0;
                     }
                     case 'd' -> {
                         showDomains();
@@ -346,7 +368,7 @@ public final class Lszcrypt {
     }
 
     private int notModelled(String what) {
-        out.add("aplab: lszcrypt " + what + " is not modelled; the model shows the device listing, -V, -d, -c and -s");
+        out.add("aplab: lszcrypt " + what + " is not modelled; the model shows the device listing, -V, -b, -d, -c and -s");
         return 1;
     }
 
@@ -370,6 +392,86 @@ public final class Lszcrypt {
             def("depth", false, 6, "QDEPTH");
             def("facility", true, 10, "FUNCTIONS");
             def("driver", true, 11, "DRIVER");
+            if (sbSupport()) {
+                def("sestat", true, 11, "SESTAT");
+            }
+        }
+    }
+
+    /** ap_bus_has_SB_support (misc.c): the bus's {@code features} line names APSB. */
+    private boolean sbSupport() {
+        String f = readLine("/sys/bus/ap/features");
+        return t.isDirectory("/sys/bus/ap") && f != null && f.contains("APSB");
+    }
+
+    /** util_file_read_line of ap_usage_domain_mask and util_file_read_l of ap_domain; the warning. */
+    private void defaultDomainWarning() {
+        if (!release.warnsDefaultDomain()) {
+            return;
+        }
+        String mask = readLine("/sys/bus/ap/ap_usage_domain_mask");
+        Long dom = readLong("/sys/bus/ap/ap_domain", 10);
+        long d = dom == null ? -1 : dom;
+        if (d < 0 || checkMaskBit(mask, (int) Math.min(d, Integer.MAX_VALUE)) < 1) {
+            out.add(String.format("Warning: Default domain 0x%02x is not available.", d));
+        }
+    }
+
+    /** check_mask_bit (misc.c): the bit of a hex mask string, counted from the left; -1 past its end. */
+    static int checkMaskBit(String mask, int bit) {
+        if (mask == null) {
+            return -1;
+        }
+        int i = mask.startsWith("0x") ? 2 : 0;
+        while (i < mask.length() && bit >= 4) {
+            i++;
+            bit -= 4;
+        }
+        if (i >= mask.length()) {
+            return -1;
+        }
+        int b = Character.digit(mask.charAt(i), 16);
+        if (b < 0) {
+            return -1;
+        }
+        return (b & (0x08 >> bit)) != 0 ? 1 : 0;
+    }
+
+    /** show_bus: the AP bus attributes, as the release prints them. */
+    private void showBus() {
+        checkBus();
+        String ap = "/sys/bus/ap";
+        String mask = readLine(ap + "/ap_usage_domain_mask");
+        String features = readLine(ap + "/features");
+        long domain = readLongOr(ap + "/ap_domain", 10, 0);
+        long maxDomain = readLongOr(ap + "/ap_max_domain_id", 10, 0);
+        long configTime = readLongOr(ap + "/config_time", 10, 0);
+        Long pollTimeout = readLong(ap + "/poll_timeout", 10);
+        String pollThread = readLongOr(ap + "/poll_thread", 10, 0) == 1 ? "enabled" : "disabled";
+        String irq = readLongOr(ap + "/ap_interrupts", 10, 0) == 1 ? "enabled" : "disabled";
+        if (features != null && !features.isEmpty()) {
+            out.add("features: " + features);
+        }
+        if (!release.warnsDefaultDomain()) {
+            out.add(String.format("ap_domain=0x%x", domain));
+            out.add(String.format("ap_max_domain_id=0x%x", maxDomain));
+        } else {
+            if (domain < 0) {
+                out.add("ap_domain=-1 (not set)");
+            } else if (checkMaskBit(mask, (int) Math.min(domain, Integer.MAX_VALUE)) > 0) {
+                out.add(String.format("ap_domain=0x%02x", domain));
+            } else {
+                out.add(String.format("ap_domain=0x%02x (unavailable)", domain));
+            }
+            out.add(String.format("ap_max_domain_id=0x%02x", maxDomain));
+        }
+        if (readable(ap + "/ap_interrupts")) {
+            out.add("ap_interrupts are " + irq);
+        }
+        out.add("config_time=" + configTime + " (seconds)");
+        out.add("poll_thread is " + pollThread);
+        if (readable(ap + "/poll_timeout")) {
+            out.add("poll_timeout=" + (pollTimeout == null ? 0 : Long.toUnsignedString(pollTimeout)) + " (nanoseconds)");
         }
     }
 
@@ -387,13 +489,14 @@ public final class Lszcrypt {
         checkBus();
         defineDefault();
         List<String> cards = cardDirs();
-        if (cards.isEmpty()) {
+        if (cards.isEmpty() && !release.emptyListIsFine()) {
             errx("No crypto card devices found.");
         }
         printHeader();
         for (String c : cards) {
             showDevice(c);
         }
+        defaultDomainWarning();
     }
 
     private void showDevicesArgv(List<String> ids) {
@@ -644,6 +747,9 @@ public final class Lszcrypt {
         setCommonVerbose(grp);
         String[] name = new String[1];
         set("driver", readDriver(grp, name) > 0 ? name[0] : "-no-driver-");
+        if (sbSupport()) {
+            set("sestat", "-");
+        }
     }
 
     private void readQueueVerbose(String grp, String sub) {
@@ -664,12 +770,28 @@ public final class Lszcrypt {
             errx("Error - Read of sysfs attribute " + grp + "/ap_functions failed.");
         }
         setCommonVerbose(grp);
+        if (sbSupport()) {
+            Long f = readLong(grp + "/" + sub + "/ap_functions", 16);
+            if (f == null) {
+                set("sestat", "error");
+            } else if (f == 0) {
+                set("sestat", "invalid");
+            } else {
+                // EXTRACT_BS_BITS: the bind state, bits 0x0000c000 of the queue's functions
+                set("sestat", switch ((int) ((f & 0x0000c000L) >> 14)) {
+                    case 0 -> "usable";
+                    case 1 -> "bound";
+                    case 2 -> "unbound";
+                    default -> "illicit";
+                });
+            }
+        }
     }
 
     private void setCommonVerbose(String grp) {
         String hw = readLine(grp + "/hwtype");
         set("hwtype", hw == null ? "" : hw);
-        set("depth", String.format("%02d", readLongOr(grp + "/depth", 10, 0) + 1));
+        set("depth", String.format("%02d", readLongOr(grp + "/depth", 10, 0) + (release.addsOneToDepth() ? 1 : 0)));
         set("facility", functions(readLongOr(grp + "/ap_functions", 16, 0)));
     }
 
@@ -707,6 +829,7 @@ public final class Lszcrypt {
         out.add("C: Control domain");
         out.add("U: Usage domain");
         out.add("B: Both (Control + Usage domain)");
+        defaultDomainWarning();
     }
 
     private static boolean bit(String hex, int id) {

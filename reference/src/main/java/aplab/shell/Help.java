@@ -38,9 +38,10 @@ public final class Help {
                     'cat: PATH: No such file or directory', 'cat: PATH: Permission denied' for a
                     write-only attribute, 'cat: PATH: Is a directory'.
                     Example: cat /sys/devices/vfio_ap/matrix/UUID/guest_matrix"""),
-            new Builtin("ls", "ls [PATH...]", "List a directory's entries, sorted, one a line.", """
+            new Builtin("ls", "ls [-l] [PATH...]", "List a directory's entries, sorted, one a line.", """
                     Without PATH, the current directory. A file argument is printed as its name; with
-                    several arguments each directory gets a 'PATH:' header, as ls does.
+                    several arguments each directory gets a 'PATH:' header, as ls does. -l prints what
+                    coreutils prints for sysfs: mode, links, owner, size, date and, for a link, its target.
                     Example: ls /sys/bus/ap/drivers/vfio_ap"""),
             new Builtin("cd", "cd [PATH]", "Change the current directory (the session starts in /).", """
                     Relative paths in every command resolve against it; 'cd' alone goes back to /.
@@ -66,7 +67,8 @@ public final class Help {
     static final List<String[]> PATHS = List.of(
             new String[] {"/sys/bus/ap/apmask, aqmask", "Adapters and domains the host drivers keep; write 0x..., +N or -N."},
             new String[] {"/sys/bus/ap/ap_*_mask", "The host's AP configuration (adapters, domains), read-only."},
-            new String[] {"/sys/bus/ap/devices/", "Cards (cardXX, config: write 0 or 1) and queues (XX.YYYY)."},
+            new String[] {"/sys/bus/ap/devices/", "Links to the cards (cardXX; config: write 0 or 1) and queues (XX.YYYY)"
+                    + " in /sys/devices/ap/."},
             new String[] {"/sys/bus/ap/drivers/DRIVER/", "Queues bound to vfio_ap or cex4queue; bind and unbind take XX.YYYY."},
             new String[] {"/sys/devices/vfio_ap/matrix/", "The matrix device: its mdevs (UUID/), features (Linux 6.12 on)."},
             new String[] {"  mdev_supported_types/vfio_ap-passthrough/create", "Write a UUID to it to create an mdev."},
@@ -136,6 +138,9 @@ public final class Help {
             }
             row(out, b.synopsis(), b.summary());
         }
+        out.add("");
+        out.add("Redirections as in bash: > and >> (the same write to a sysfs file), 1>, 2>, 2>&1 and /dev/null;");
+        out.add("pipes, ';', '&&' and '<' are not part of this shell.");
         out.add("");
         out.add("Where things are (ls and cd to look around, cat to read, echo to write):");
         for (String[] p : PATHS) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
             "Set the host's AP configuration, start, stop and show guests, print the lock-order report, or start"
                 + " over on another kernel."},
         subcommands = {HostCommands.HostCmd.class, HostCommands.GuestCmd.class, HostCommands.LockdepCmd.class,
-            HostCommands.KernelCmd.class})
+            HostCommands.KernelCmd.class, HostCommands.S390ToolsCmd.class})
 public final class HostCommands implements Callable<Integer> {
     final Session session;
     final List<String> out;
@@ -57,6 +57,9 @@ public final class HostCommands implements Callable<Integer> {
                 }
                 if (cls == KernelCmd.class) {
                     return cls.cast(new KernelCmd(cmds));
+                }
+                if (cls == S390ToolsCmd.class) {
+                    return cls.cast(new S390ToolsCmd(cmds));
                 }
                 if (cls == GuestCmd.Start.class || cls == GuestCmd.Stop.class || cls == GuestCmd.Show.class) {
                     return cls.getDeclaredConstructor(HostCommands.class).newInstance(cmds);
@@ -159,6 +162,8 @@ public final class HostCommands implements Callable<Integer> {
         boolean noApxa;
         @Option(names = "--type", paramLabel = "TYPE", description = "The type of new cards: CEX4..CEX8 with mode C, A or P (default CEX8C).")
         String type;
+        @Option(names = "--apsb", description = "The host has AP Secure Bind (APSB in /sys/bus/ap/features; lszcrypt -V shows SESTAT).")
+        boolean apsb;
 
         HostCmd(HostCommands parent) {
             this.parent = parent;
@@ -186,7 +191,7 @@ public final class HostCommands implements Callable<Integer> {
                         Math.max(aqm.last(), adm.last()), nd));
             }
             CardType t = type == null ? CardType.DEFAULT : CardType.parse(type);
-            parent.session.host().configure(new ApConfigInfo(apm, aqm, adm, apxa, na, nd), t);
+            parent.session.host().configure(new ApConfigInfo(apm, aqm, adm, apxa, na, nd, apsb), t);
             return 0;
         }
     }
@@ -278,15 +283,20 @@ public final class HostCommands implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                Guest g = parent.session.host().guest(name);
-                if (g == null) {
-                    parent.out.add("aplab: guest show: no guest " + name);
-                    return 1;
-                }
-                parent.out.addAll(g.kvm().show());
-                return 0;
+                List<String> lines = guestShow(parent.session.host(), name);
+                parent.out.addAll(lines);
+                return parent.session.host().guest(name) == null ? 1 : 0;
             }
         }
+    }
+
+    /**
+     * What {@code aplab guest show NAME} prints: the guest's CRYCB in three lines, or that there is
+     * no such guest (also used by the kernel oracle's model side, which asks it after every command).
+     */
+    public static List<String> guestShow(Host host, String name) {
+        Guest g = host.guest(name);
+        return g == null ? List.of("aplab: guest show: no guest " + name) : g.kvm().show();
     }
 
     // ---------------------------------------------------------------- lockdep, kernel
@@ -324,6 +334,44 @@ public final class HostCommands implements Callable<Integer> {
         @Override
         public Integer call() {
             parent.session.reset(KernelVersion.parse(release));
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- s390-tools (issue 10)
+
+    @Command(name = "s390-tools", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = {"Select the s390-tools release that lszcrypt and ap-check behave as from here on.",
+                "The releases are 2.40, 2.41, 2.42 and 2.43; the default is the newest."})
+    static final class S390ToolsCmd implements Callable<Integer> {
+        private final HostCommands parent;
+        @Parameters(paramLabel = "RELEASE", arity = "0..1", description = "The release, e.g. 2.40 or 2.42.1.")
+        String release;
+        @Option(names = "--list", description = "List the releases modelled.")
+        boolean list;
+
+        S390ToolsCmd(HostCommands parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            if (list) {
+                parent.out.addAll(aplab.lszcrypt.S390Tools.list());
+                return 0;
+            }
+            if (release == null) {
+                parent.out.add("aplab: s390-tools: missing RELEASE (or --list)");
+                return 2;
+            }
+            aplab.lszcrypt.S390Tools r = aplab.lszcrypt.S390Tools.parse(release);
+            if (r == null) {
+                parent.out.add("aplab: s390-tools: unknown release '" + release + "' (known: "
+                        + String.join(", ", java.util.Arrays.stream(aplab.lszcrypt.S390Tools.values())
+                                .map(aplab.lszcrypt.S390Tools::release).toList()) + ")");
+                return 2;
+            }
+            parent.session.s390Tools(r);
             return 0;
         }
     }

@@ -2,10 +2,12 @@ package aplab.shell;
 
 import aplab.host.Host;
 import aplab.kernel.KernelVersion;
+import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -17,18 +19,27 @@ public final class Session {
     private Host host;
     private Sysfs sysfs;
     private String cwd = "/";
+    private final Set<PlantedBug> planted;
+    /** Which s390-tools release lszcrypt and ap-check behave as ({@code aplab s390-tools}). */
+    private aplab.lszcrypt.S390Tools s390Tools = aplab.lszcrypt.S390Tools.NEWEST;
 
     public Session() {
         this(KernelVersion.MAINLINE);
     }
 
     public Session(KernelVersion version) {
+        this(version, PlantedBug.fromSystemProperty());
+    }
+
+    /** A session whose hosts (this one and those after {@code aplab kernel}) have these defects planted. */
+    public Session(KernelVersion version, Set<PlantedBug> planted) {
+        this.planted = Set.copyOf(planted);
         reset(version);
     }
 
     /** A fresh host running the given kernel. */
     void reset(KernelVersion version) {
-        host = new Host(version);
+        host = new Host(version, planted);
         sysfs = new Sysfs(host);
         cwd = "/";
     }
@@ -45,68 +56,73 @@ public final class Session {
         return cwd;
     }
 
+    public aplab.lszcrypt.S390Tools s390Tools() {
+        return s390Tools;
+    }
+
+    void s390Tools(aplab.lszcrypt.S390Tools release) {
+        this.s390Tools = release;
+    }
+
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "ap-check", "aplab", "help" -> true;
             default -> false;
         };
     }
 
-    /** Runs one command line; never throws for bad input. */
+    /**
+     * Runs one command line; never throws for bad input. Redirections are opened first, as bash
+     * does ({@link Redirections}): a target that cannot be opened runs nothing.
+     */
     public List<String> execute(String line) {
-        List<String> out = new ArrayList<>();
+        List<String> terminal = new ArrayList<>();
         ShellWords.Parsed p = ShellWords.parse(line);
         if (p.unsupported() != null) {
-            out.add("aplab: unsupported shell syntax: " + p.unsupported());
-            return out;
+            terminal.add("aplab: unsupported shell syntax: " + p.unsupported());
+            return terminal;
+        }
+        Redirections io = Redirections.open(sysfs, cwd, p.redirects(), terminal);
+        if (io == null) {
+            return terminal;
         }
         List<String> w = p.words();
         if (w.isEmpty()) {
-            if (p.redirect() != null) {
-                // "> file" truncates; sysfs files cannot be emptied that way
-                write(out, p.redirect(), "", null);
-            }
-            return out;
+            // "> file" alone opens (truncates) the file and writes nothing
+            return terminal;
         }
-        String cmd = w.get(0);
-        List<String> args = w.subList(1, w.size());
+        run(io, w.get(0), w.subList(1, w.size()));
+        return terminal;
+    }
+
+    /** One simple command with its standard output and error already set up. */
+    private void run(Redirections io, String cmd, List<String> args) {
+        List<String> out = Redirections.scratch();
         try {
             switch (cmd) {
-                case "echo" -> echo(out, args, p.redirect());
-                case "cat" -> withoutRedirect(out, p.redirect(), () -> cat(out, args));
-                case "ls" -> withoutRedirect(out, p.redirect(), () -> ls(out, args));
+                case "echo" -> echo(io, args);
+                case "cat" -> cat(io, args);
+                case "ls" -> ls(out, args);
                 case "cd" -> cd(out, args);
-                case "lszcrypt" -> withoutRedirect(out, p.redirect(),
-                        () -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args)));
-                case "aplab" -> withoutRedirect(out, p.redirect(), () -> aplab(out, args));
-                case "help" -> withoutRedirect(out, p.redirect(), () -> out.addAll(Help.lines(this, args)));
-                default -> out.add("aplab: unknown command: " + cmd);
+                case "lszcrypt" -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools));
+                case "ap-check" -> ApCheckCommand.run(this, args, io::out, io::err);
+                case "aplab" -> aplab(out, args);
+                case "help" -> out.addAll(Help.lines(this, args));
+                default -> io.err("aplab: unknown command: " + cmd);
             }
         } catch (RuntimeException e) {
             // a model defect must not end the run; say it in one line
-            out.add("aplab: internal error in '" + cmd + "': " + e);
+            io.err("aplab: internal error in '" + cmd + "': " + e);
         }
-        return out;
-    }
-
-    private void withoutRedirect(List<String> out, String redirect, Runnable body) {
-        if (redirect != null) {
-            List<String> captured = new ArrayList<>();
-            List<String> saved = new ArrayList<>(out);
-            body.run();
-            // output goes to the file: only sysfs files exist, so write it there
-            captured.addAll(out.subList(saved.size(), out.size()));
-            out.subList(saved.size(), out.size()).clear();
-            write(out, redirect, captured.isEmpty() ? "" : String.join("\n", captured) + "\n", null);
-            return;
-        }
-        body.run();
+        // cd's messages are bash's own; the others are each program's, prefixed with its name
+        io.route(cmd.equals("cd") ? "bash" : cmd, out);
+        io.finish(cmd.equals("echo") ? "bash: echo" : cmd);
     }
 
     // ---------------------------------------------------------------- echo
 
-    private void echo(List<String> out, List<String> args, String redirect) {
+    private void echo(Redirections io, List<String> args) {
         boolean newline = true;
         boolean escapes = false;
         int i = 0;
@@ -128,19 +144,7 @@ public final class Session {
                 newline = false; // \c: no further output
             }
         }
-        String value = text + (newline ? "\n" : "");
-        if (redirect == null) {
-            if (!value.isEmpty()) {
-                for (String l : value.split("\n", -1)) {
-                    out.add(l);
-                }
-                if (newline) {
-                    out.remove(out.size() - 1);
-                }
-            }
-            return;
-        }
-        write(out, redirect, value, "echo");
+        io.write("bash: echo", text + (newline ? "\n" : ""));
     }
 
     /** bash's echo -e: \\n \\t \\\\ \\a \\b \\e \\f \\r \\v \\0nnn \\xHH, and \\c ends the output. */
@@ -194,57 +198,62 @@ public final class Session {
         return new String[] {b.toString(), null};
     }
 
-    private void write(List<String> out, String target, String value, String writer) {
-        String path = Sysfs.normalize(cwd, target);
-        try {
-            sysfs.write(path, value);
-        } catch (SysfsException e) {
-            if (e.phase() == SysfsException.Phase.OPEN) {
-                out.add("bash: " + target + ": " + e.errno().strerror());
-            } else {
-                out.add("bash: " + (writer == null ? "" : writer + ": ") + "write error: " + e.errno().strerror());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- cat, ls, cd
 
-    private void cat(List<String> out, List<String> args) {
+    /** cat: each file is read and written on at once; a write error stops it (coreutils). */
+    private void cat(Redirections io, List<String> args) {
         if (args.isEmpty()) {
-            out.add("cat: reading standard input is not supported here");
+            io.err("cat: reading standard input is not supported here");
             return;
         }
         for (String a : args) {
+            String content;
             try {
-                String content = sysfs.read(Sysfs.normalize(cwd, a));
-                if (!content.isEmpty()) {
-                    String[] lines = content.split("\n", -1);
-                    int n = content.endsWith("\n") ? lines.length - 1 : lines.length;
-                    for (int i = 0; i < n; i++) {
-                        out.add(lines[i]);
-                    }
-                }
+                content = sysfs.read(Sysfs.normalize(cwd, a));
             } catch (SysfsException e) {
-                out.add("cat: " + a + ": " + e.errno().strerror());
+                io.err("cat: " + a + ": " + e.errno().strerror());
+                continue;
+            }
+            if (!io.write("cat", content)) {
+                return;
             }
         }
     }
 
     private void ls(List<String> out, List<String> args) {
-        List<String> targets = args.isEmpty() ? List.of(".") : args;
+        boolean longFormat = false;
+        List<String> targets = new ArrayList<>();
+        for (String a : args) {
+            if (a.matches("-[l1]+")) {
+                longFormat |= a.contains("l");
+            } else {
+                targets.add(a);
+            }
+        }
+        if (targets.isEmpty()) {
+            targets.add(".");
+        }
         List<String> files = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         for (String a : targets) {
             String path = Sysfs.normalize(cwd, a);
             if (!sysfs.exists(path)) {
                 out.add("ls: cannot access '" + a + "': No such file or directory");
-            } else if (sysfs.isDirectory(path)) {
+            } else if (sysfs.isDirectory(path) && !(longFormat && !a.endsWith("/") && sysfs.readlink(path) != null)) {
                 dirs.add(a);
             } else {
                 files.add(a);
             }
         }
-        out.addAll(files);
+        if (longFormat) {
+            List<String[]> rows = new ArrayList<>();
+            for (String f : files) {
+                rows.add(LsLong.row(sysfs, Sysfs.normalize(cwd, f), f));
+            }
+            out.addAll(LsLong.format(rows));
+        } else {
+            out.addAll(files);
+        }
         boolean headers = targets.size() > 1;
         boolean first = files.isEmpty();
         for (String d : dirs) {
@@ -255,7 +264,17 @@ public final class Session {
                 out.add(d + ":");
             }
             first = false;
-            out.addAll(sysfs.list(Sysfs.normalize(cwd, d)));
+            String dir = Sysfs.normalize(cwd, d);
+            if (longFormat) {
+                out.add("total 0");
+                List<String[]> rows = new ArrayList<>();
+                for (String name : sysfs.list(dir)) {
+                    rows.add(LsLong.row(sysfs, dir + "/" + name, name));
+                }
+                out.addAll(LsLong.format(rows));
+            } else {
+                out.addAll(sysfs.list(dir));
+            }
         }
     }
 

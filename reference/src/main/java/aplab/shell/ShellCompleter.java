@@ -25,6 +25,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 public final class ShellCompleter implements Completer {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern QUEUE = Pattern.compile("[0-9a-f]{2}\\.[0-9a-f]{4}");
+    /** A redirection operator as a word of its own ({@code >}, {@code >>}, {@code 2>}), or glued to its target. */
+    private static final Pattern REDIRECT = Pattern.compile("[12]?>>?");
+    private static final Pattern GLUED_REDIRECT = Pattern.compile("([12]?>>?)(.*)");
     private static final String MATRIX = "/sys/devices/vfio_ap/matrix";
     private static final String DEVICES = "/sys/bus/ap/devices";
     private static final List<String> LSZCRYPT_OPTIONS = List.of("-V", "-d", "-c", "-s", "--verbose", "--domains",
@@ -61,12 +64,12 @@ public final class ShellCompleter implements Completer {
             return out;
         }
         String previous = words.get(index - 1);
-        if (previous.equals(">") || previous.equals(">>")) {
-            return paths("", prefix, false);
+        if (REDIRECT.matcher(previous).matches()) {
+            return paths("", prefix, false, true);
         }
-        if (prefix.startsWith(">")) {
-            String op = prefix.startsWith(">>") ? ">>" : ">";
-            return paths(op, prefix.substring(op.length()), false);
+        java.util.regex.Matcher glued = GLUED_REDIRECT.matcher(prefix);
+        if (glued.matches() && !prefix.startsWith("2>&")) {
+            return paths(glued.group(1), glued.group(2), false, true);
         }
         switch (words.get(0)) {
             case "cat", "ls" -> out.addAll(paths("", prefix, false));
@@ -95,12 +98,19 @@ public final class ShellCompleter implements Completer {
      * {@code typed}'s directory part plus the name; directories end in {@code /} and take no space.
      */
     List<Choice> paths(String op, String typed, boolean directoriesOnly) {
+        return paths(op, typed, directoriesOnly, false);
+    }
+
+    private List<Choice> paths(String op, String typed, boolean directoriesOnly, boolean redirect) {
         List<Choice> out = new ArrayList<>();
         int slash = typed.lastIndexOf('/');
         String dirPart = typed.substring(0, slash + 1);
         String namePart = typed.substring(slash + 1);
         Sysfs sysfs = session.sysfs();
         String dir = Sysfs.normalize(session.cwd(), dirPart.isEmpty() ? "." : dirPart);
+        if (redirect && dir.equals("/dev") && "null".startsWith(namePart)) {
+            out.add(new Choice(op + dirPart + "null", "null", null, true)); // the one target outside sysfs
+        }
         if (!sysfs.isDirectory(dir)) {
             return out;
         }

@@ -30,6 +30,8 @@ public final class ShellHistory {
             return "cannot create " + dir + ": Permission denied";
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return "cannot create " + dir + ": a file of that name is in the way";
+        } catch (java.nio.file.FileSystemException e) {
+            return "cannot create " + dir + ": " + (e.getReason() == null ? "failed" : e.getReason());
         } catch (IOException e) {
             return "cannot create " + dir + ": " + e.getMessage();
         }

@@ -277,19 +277,8 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
 
     /** Reads a snapshot file; every problem is a one-line {@link LoadException} naming the line. */
     public static Snapshot read(Path file) throws LoadException {
-        String name = file.toString();
-        try {
-            if (Files.isDirectory(file)) {
-                throw new LoadException(name, 0, "is a directory");
-            }
-            return parse(name, Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new LoadException(name, 0, "no such file");
-        } catch (MalformedInputException e) {
-            throw new LoadException(name, 0, "not UTF-8 text");
-        } catch (IOException e) {
-            throw new LoadException(name, 0, "cannot read: " + e.getMessage());
-        }
+        // regular files only, bounded, strict UTF-8 (aplab.transcript.TextFile)
+        return parse(file.toString(), aplab.transcript.TextFile.read(file, (f, why) -> new LoadException(f, 0, why)));
     }
 
     /** Whether text looks like a snapshot (its first fact is the header line). */

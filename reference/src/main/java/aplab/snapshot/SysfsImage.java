@@ -1,14 +1,10 @@
 package aplab.snapshot;
 
-import aplab.ap.ApCard;
-import aplab.ap.ApConfigInfo;
-import aplab.ap.ApQueue;
 import aplab.ap.CardType;
 import aplab.host.Guest;
 import aplab.host.Host;
 import aplab.kernel.KernelVersion;
 import aplab.sysfs.Sysfs;
-import aplab.sysfs.SysfsException;
 import aplab.vfioap.MatrixMdev;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,39 +16,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The model's host as a real kernel lays it out in sysfs (and the few {@code /proc} files the
- * snapshot tool reads): what {@code ls -R /sys} would show on an s390 host in the same state. The
- * model's own {@link Sysfs} serves the paths the transcript shell needs; this image adds the
- * kernel's device layout around them, so that tools written for a real host (lszcrypt,
- * {@code tools/capture-host}, {@code tools/replay-on-host}) can run on a modelled state:
+ * The model's sysfs ({@link Sysfs}, the one tree the shell, lszcrypt and snapshots read) frozen
+ * into paths, plus the few {@code /proc} files the snapshot tool reads: what {@code ls -R /sys}
+ * would show on an s390 host in the same state. {@link #writeTo} lays it out on disk (links as
+ * links), so that tools written for a real host (lszcrypt, {@code tools/capture-host},
+ * {@code tools/replay-on-host}) can run on a modelled state:
  *
  * <pre>
- * /sys/bus/ap/{apmask,aqmask,ap_*_mask,ap_max_*_id}
- * /sys/bus/ap/devices/{cardXX,XX.YYYY} -&gt; ../../../devices/ap/cardXX[/XX.YYYY]
- * /sys/bus/ap/drivers/{cex4card,cex4queue,vfio_ap}/{bind,uevent,unbind,DEVICE -&gt; ...}
- * /sys/devices/ap/cardXX/{type,hwtype,raw_hwtype,config,chkstop,online,ap_functions,depth,
- *     request_count,requestq_count,pendingq_count,driver -&gt; ...}
- * /sys/devices/ap/cardXX/XX.YYYY/{config,chkstop,request_count,requestq_count,pendingq_count,
- *     online (zcrypt: bound to cex4queue), status (bound to vfio_ap), driver -&gt; ...}
- * /sys/devices/vfio_ap/matrix/...  (as the model's Sysfs has it; mdev_type, iommu_group links)
- * /sys/bus/mdev/devices/UUID, /sys/class/mdev_bus/matrix (links, as mdevctl looks them up)
- * /proc/sys/kernel/osrelease; /proc/PID/{cmdline,fd/N -&gt; /dev/vfio/GROUP} per running guest
+ * /sys/...   every directory, attribute (content and mode) and link of {@link Sysfs}
+ * /proc/sys/kernel/osrelease; /proc/PID/{cmdline,comm,fd/N -&gt; /dev/vfio/GROUP} per running guest
  * </pre>
- *
- * <p>Attributes the model has no state for get the values an idle LPAR shows: request counters 0
- * ({@code -} for a queue no zcrypt driver has, as ap_queue.c prints for a queue it has not initiated),
- * {@code depth} 7 (lszcrypt's QDEPTH 08), {@code chkstop} 0, {@code online} = {@code config}, and
- * {@code ap_functions} by mode (CCA: S, D, N, F; EP11: X, N, F; accelerator: M, C, A, N; N only
- * with APXA).
  */
 public final class SysfsImage implements SysfsTree {
-    private static final String AP = "/sys/bus/ap";
     private static final String MATRIX = "/sys/devices/vfio_ap/matrix";
-    private static final Set<String> READ_WRITE = Set.of("apmask", "aqmask", "config", "ap_config");
 
     /** A node of the image: a directory, a file (content and mode), or a symbolic link. */
     private record Node(char kind, String content, int mode) {
@@ -117,89 +96,33 @@ public final class SysfsImage implements SysfsTree {
         return i <= 0 ? "/" : path.substring(0, i);
     }
 
-    /** ap_functions as an idle card of that mode shows it (see the class comment). */
+    /** ap_functions as an idle card of that mode shows it (see {@link Sysfs#apFunctions}). */
     public static long apFunctions(CardType type, boolean apxa) {
-        long f = switch (type.mode()) {
-            case 'A' -> 0x40000000L | 0x20000000L | 0x08000000L | 0x02000000L;
-            case 'P' -> 0x04000000L | 0x02000000L | 0x00800000L;
-            default -> 0x80000000L | 0x10000000L | 0x02000000L | 0x00800000L;
-        };
-        return apxa ? f : f & ~0x02000000L;
+        return Sysfs.apFunctions(type, apxa);
     }
 
     private void build(Host host) {
         Sysfs sysfs = new Sysfs(host);
-        ApConfigInfo qci = host.bus().qci();
-        for (String name : List.of("apmask", "aqmask", "ap_adapter_mask", "ap_usage_domain_mask",
-                "ap_control_domain_mask", "ap_max_adapter_id", "ap_max_domain_id")) {
-            file(AP + "/" + name, sysfs.read(AP + "/" + name), READ_WRITE.contains(name) ? 0644 : 0444);
-        }
-        dir(AP + "/devices");
-        for (String drv : List.of("cex4card", "cex4queue", "vfio_ap")) {
-            String d = AP + "/drivers/" + drv;
-            file(d + "/bind", "", 0200);
-            file(d + "/unbind", "", 0200);
-            file(d + "/uevent", "", 0200);
-        }
-        for (ApCard c : host.bus().cards().values()) {
-            String dev = "/sys/devices/ap/" + c.name();
-            String cfg = c.config() ? "1\n" : "0\n";
-            ro(dev + "/type", c.type() + "\n");
-            ro(dev + "/hwtype", c.type().hwtype() + "\n");
-            ro(dev + "/raw_hwtype", c.type().hwtype() + "\n");
-            file(dev + "/config", cfg, 0644);
-            ro(dev + "/chkstop", "0\n");
-            file(dev + "/online", cfg, 0644);
-            ro(dev + "/ap_functions", String.format("0x%08x%n", apFunctions(c.type(), qci.apxa())));
-            ro(dev + "/depth", "7\n");
-            ro(dev + "/request_count", "0\n");
-            ro(dev + "/requestq_count", "0\n");
-            ro(dev + "/pendingq_count", "0\n");
-            link(dev + "/driver", "../../../bus/ap/drivers/cex4card");
-            link(AP + "/devices/" + c.name(), "../../../devices/ap/" + c.name());
-            link(AP + "/drivers/cex4card/" + c.name(), "../../../../devices/ap/" + c.name());
-        }
-        for (ApQueue q : host.bus().queues().values()) {
-            String card = q.card().name();
-            String dev = "/sys/devices/ap/" + card + "/" + q.name();
-            String drv = q.driver() == null ? null : q.driver().name();
-            // ap_queue.c shows "-" for the counters of a queue the bus has not initiated (not zcrypt's)
-            String counter = "cex4queue".equals(drv) ? "0\n" : "-\n";
-            ro(dev + "/config", q.config() ? "1\n" : "0\n");
-            ro(dev + "/chkstop", "0\n");
-            ro(dev + "/request_count", counter);
-            ro(dev + "/requestq_count", counter);
-            ro(dev + "/pendingq_count", counter);
-            if ("cex4queue".equals(drv)) {
-                file(dev + "/online", q.config() ? "1\n" : "0\n", 0644);
+        // the one sysfs tree, materialised: every directory, attribute and link as Sysfs serves it
+        sysfs.walk("/sys", (path, n) -> {
+            if (n instanceof Sysfs.Dir) {
+                dir(path);
+            } else if (n instanceof Sysfs.Link l) {
+                link(path, l.target());
+            } else if (n instanceof Sysfs.Attr a) {
+                String content = "";
+                if (a.show() != null) {
+                    try {
+                        content = a.show().get();
+                    } catch (RuntimeException e) {
+                        content = ""; // a show that fails reads as an error; the image keeps the file empty
+                    }
+                }
+                file(path, content, a.mode());
             }
-            String status = AP + "/devices/" + q.name() + "/status";
-            if (sysfs.exists(status)) {
-                ro(dev + "/status", sysfs.read(status));
-            }
-            if (drv != null) {
-                link(dev + "/driver", "../../../../bus/ap/drivers/" + drv);
-                link(AP + "/drivers/" + drv + "/" + q.name(), "../../../../devices/ap/" + card + "/" + q.name());
-            }
-            link(AP + "/devices/" + q.name(), "../../../devices/ap/" + card + "/" + q.name());
-        }
-        mirror(sysfs, MATRIX);
+        });
         List<MatrixMdev> mdevs = new ArrayList<>(host.vfioAp().mdevs());
         mdevs.sort((a, b) -> a.uuid().compareTo(b.uuid()));
-        String types = MATRIX + "/mdev_supported_types/vfio_ap-passthrough";
-        dir(types + "/devices");
-        link("/sys/class/mdev_bus/matrix", "../../devices/vfio_ap/matrix");
-        dir("/sys/bus/mdev/devices");
-        Map<String, Integer> groups = new TreeMap<>();
-        for (int i = 0; i < mdevs.size(); i++) {
-            String uuid = mdevs.get(i).uuid();
-            int group = 10 + i;
-            groups.put(uuid, group);
-            link(types + "/devices/" + uuid, "../../../" + uuid);
-            link(MATRIX + "/" + uuid + "/mdev_type", "../mdev_supported_types/vfio_ap-passthrough");
-            link(MATRIX + "/" + uuid + "/iommu_group", "../../../../kernel/iommu_groups/" + group);
-            link("/sys/bus/mdev/devices/" + uuid, "../../../devices/vfio_ap/matrix/" + uuid);
-        }
         ro("/proc/sys/kernel/osrelease", release(host.version()) + "\n");
         int pid = 4001;
         for (Guest g : host.guests()) {
@@ -211,34 +134,14 @@ public final class SysfsImage implements SysfsTree {
             int fd = 30;
             for (MatrixMdev m : g.mdevs()) {
                 cmd.append("-device\0vfio-ap,sysfsdev=").append(MATRIX).append('/').append(m.uuid()).append('\0');
-                Integer group = groups.get(m.uuid());
+                String group = sysfs.readlink(MATRIX + "/" + m.uuid() + "/iommu_group");
                 if (group != null) {
-                    link(proc + "/fd/" + fd++, "/dev/vfio/" + group);
+                    link(proc + "/fd/" + fd++, "/dev/vfio/" + group.substring(group.lastIndexOf('/') + 1));
                 }
             }
             ro(proc + "/cmdline", cmd.toString());
             ro(proc + "/comm", "qemu-system-s39\n");
             pid++;
-        }
-    }
-
-    /** Copies the model's sysfs subtree at {@code path}: readable files, write-only files, dirs. */
-    private void mirror(Sysfs sysfs, String path) {
-        if (!sysfs.exists(path) || path.endsWith("/vfio_ap-passthrough/devices")) {
-            return;
-        }
-        if (sysfs.isDirectory(path)) {
-            dir(path);
-            for (String name : sysfs.list(path)) {
-                mirror(sysfs, path + "/" + name);
-            }
-            return;
-        }
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        try {
-            file(path, sysfs.read(path), READ_WRITE.contains(name) ? 0644 : 0444);
-        } catch (SysfsException e) {
-            file(path, "", 0200);
         }
     }
 

@@ -1,45 +1,70 @@
 package aplab.sysfs;
 
 import aplab.ap.ApBus;
+import aplab.ap.ApBusAttributes;
 import aplab.ap.ApCard;
 import aplab.ap.ApConfigInfo;
 import aplab.ap.ApDriver;
 import aplab.ap.ApQueue;
 import aplab.ap.Apqn;
+import aplab.ap.CardType;
+import aplab.ap.Cex4QueueDriver;
 import aplab.host.Host;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
+import aplab.kernel.KernelVersion;
+import aplab.kernel.Kstrtox;
+import aplab.snapshot.SysfsTree;
 import aplab.vfioap.MatrixMdev;
 import aplab.vfioap.VfioApOps;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The kernel's sysfs files for the AP bus and vfio_ap, by path, over a {@link Host}: reads give
- * what the show functions print, writes go to the store functions with the kernel's errno.
+ * The kernel's sysfs for the AP bus, zcrypt, vfio_ap and the mdev core, by path, over a
+ * {@link Host}, in the layout a real s390 host has: the devices live under {@code /sys/devices},
+ * the bus, driver and class directories hold symbolic links into it. Reads give what the show
+ * functions print, writes go to the store functions with the kernel's errno. The transcript shell,
+ * {@code lszcrypt}, snapshots and the {@code --sysfs-image} export all read this one tree
+ * ({@link #tree()}).
  *
  * <pre>
+ * /sys/devices/ap/cardXX/{type,hwtype,raw_hwtype,ap_functions,depth,online,config,chkstop,
+ *     request_count,requestq_count,pendingq_count,load,modalias,serialnr (CCA, EP11),uevent,
+ *     driver -&gt; cex4card, subsystem -&gt; ap}        (ap_card.c, zcrypt_card.c, zcrypt_cex4.c)
+ * /sys/devices/ap/cardXX/XX.YYYY/{config,chkstop,ap_functions,request_count,requestq_count,
+ *     pendingq_count,online+load (bound to cex4queue),status (bound to vfio_ap),uevent,
+ *     driver -&gt; ...,subsystem -&gt; ap}                (ap_queue.c, zcrypt_queue.c, vfio_ap_drv.c)
  * /sys/bus/ap/{apmask,aqmask,ap_adapter_mask,ap_usage_domain_mask,ap_control_domain_mask,
- *              ap_max_adapter_id,ap_max_domain_id}
- * /sys/bus/ap/devices/cardXX/{config,hwtype,type,XX.YYYY/}   /sys/bus/ap/devices/XX.YYYY/{config,status}
- * /sys/bus/ap/drivers/{cex4queue,vfio_ap}/{bind,uevent,unbind,XX.YYYY/}
- * /sys/devices/vfio_ap/matrix/{features,mdev_supported_types/vfio_ap-passthrough/{available_instances,
- *     create,device_api,devices/,name},UUID/}
+ *     ap_max_adapter_id,ap_max_domain_id,ap_domain,ap_interrupts,config_time,poll_thread,
+ *     poll_timeout,scans,bindings,features,drivers_autoprobe,drivers_probe,uevent}
+ * /sys/bus/ap/devices/{cardXX,XX.YYYY} -&gt; ../../../devices/ap/cardXX[/XX.YYYY]
+ * /sys/bus/ap/drivers/{cex4card,cex4queue,vfio_ap}/{bind,uevent,unbind,DEVICE -&gt; ...}
+ * /sys/devices/vfio_ap/matrix/{features,driver,subsystem,uevent,mdev_supported_types/
+ *     vfio_ap-passthrough/{available_instances,create,device_api,name,devices/UUID -&gt; ...},UUID/}
  * /sys/devices/vfio_ap/matrix/UUID/{assign_,unassign_}{adapter,domain,control_domain},
- *     matrix, guest_matrix, control_domains, ap_config, remove
+ *     matrix, guest_matrix, control_domains, ap_config, remove, uevent,
+ *     mdev_type, driver, iommu_group, subsystem (links)
+ * /sys/bus/matrix/{devices/matrix,drivers/vfio_ap/matrix}, /sys/bus/mdev/{devices,drivers/vfio_ap_mdev}/UUID,
+ * /sys/class/mdev_bus/matrix, /sys/kernel/iommu_groups/N/devices/UUID (links)
  * </pre>
+ *
+ * <p>Each access resolves its path once, following links as the VFS does (a write that opened an
+ * attribute stores into that attribute even if its mdev is removed and re-created meanwhile).
+ * Lookups go by name, so an access costs the same on a host with 65,536 queues as on one with 4.
  */
 public final class Sysfs {
     /** A write larger than a page reaches the store in page-sized pieces (kernfs_fop_write_iter). */
     public static final int PAGE_SIZE = 4096;
 
-    private static final String AP = "/sys/bus/ap";
     private static final String MATRIX = "/sys/devices/vfio_ap/matrix";
-    private static final String TYPE = MATRIX + "/mdev_supported_types/vfio_ap-passthrough";
 
     private final Host host;
 
@@ -47,166 +72,491 @@ public final class Sysfs {
         this.host = host;
     }
 
-    /** A file or directory. Files have a show and/or a store. */
-    private static final class Node {
-        final TreeMap<String, Supplier<Node>> children;
-        final Supplier<String> show;
-        final Consumer<String> store;
+    // ---------------------------------------------------------------- nodes
 
-        private Node(TreeMap<String, Supplier<Node>> children, Supplier<String> show, Consumer<String> store) {
-            this.children = children;
-            this.show = show;
-            this.store = store;
+    /** A directory, an attribute file or a symbolic link. */
+    public sealed interface Node permits Dir, Attr, Link {
+    }
+
+    /** An attribute: its show and/or store and its mode bits (0444, 0644, 0200). */
+    public record Attr(Supplier<String> show, Consumer<String> store, int mode) implements Node {
+    }
+
+    /** A symbolic link, its target as {@code readlink} prints it. */
+    public record Link(String target) implements Node {
+    }
+
+    /** A directory: fixed entries, plus entries looked up by name (devices, mdevs). */
+    public static final class Dir implements Node {
+        private final TreeMap<String, Supplier<Node>> fixed = new TreeMap<>();
+        private Function<String, Node> dynamic = n -> null;
+        private Supplier<List<String>> dynamicNames = List::of;
+
+        Dir put(String name, Supplier<Node> child) {
+            fixed.put(name, child);
+            return this;
         }
 
-        static Node dir(Map<String, Supplier<Node>> children) {
-            return new Node(new TreeMap<>(children), null, null);
+        Dir dynamic(Function<String, Node> lookup, Supplier<List<String>> names) {
+            this.dynamic = lookup;
+            this.dynamicNames = names;
+            return this;
         }
 
-        static Node ro(Supplier<String> show) {
-            return new Node(null, show, null);
+        /** The entry with that name, or null. */
+        public Node child(String name) {
+            Supplier<Node> s = fixed.get(name);
+            return s != null ? s.get() : dynamic.apply(name);
         }
 
-        static Node wo(Consumer<String> store) {
-            return new Node(null, null, store);
-        }
-
-        static Node rw(Supplier<String> show, Consumer<String> store) {
-            return new Node(null, show, store);
-        }
-
-        boolean isDir() {
-            return children != null;
+        /** The entry names, sorted. */
+        public List<String> names() {
+            List<String> dyn = dynamicNames.get();
+            if (dyn.isEmpty()) {
+                return new ArrayList<>(fixed.keySet());
+            }
+            TreeMap<String, Boolean> all = new TreeMap<>();
+            fixed.keySet().forEach(k -> all.put(k, true));
+            dyn.forEach(k -> all.put(k, true));
+            return new ArrayList<>(all.keySet());
         }
     }
 
-    // ---------------------------------------------------------------- tree
-
-    private Node root() {
-        Map<String, Supplier<Node>> sys = new TreeMap<>();
-        // the matrix device sits on the "matrix" bus too: /sys/bus/matrix/devices/matrix
-        Supplier<Node> matrixBus = () -> Node.dir(Map.of("devices", () -> Node.dir(Map.of("matrix", this::matrixDevice))));
-        sys.put("bus", () -> Node.dir(Map.of("ap", this::apBus, "matrix", matrixBus)));
-        sys.put("devices", () -> Node.dir(Map.of("vfio_ap", () -> Node.dir(Map.of("matrix", this::matrixDevice)))));
-        return Node.dir(Map.of("sys", () -> Node.dir(sys)));
+    private static Supplier<Node> ro(Supplier<String> show) {
+        return () -> new Attr(show, null, 0444);
     }
 
-    private Node apBus() {
+    private static Supplier<Node> rw(Supplier<String> show, Consumer<String> store) {
+        return () -> new Attr(show, store, 0644);
+    }
+
+    private static Supplier<Node> wo(Consumer<String> store) {
+        return () -> new Attr(null, store, 0200);
+    }
+
+    private static Supplier<Node> link(String target) {
+        return () -> new Link(target);
+    }
+
+    private static Supplier<Node> text(String s) {
+        return ro(() -> s);
+    }
+
+    private static final Consumer<String> UEVENT = buf -> {
+        // uevent_store: an action name (add, change, ...) synthesises an event; the model has no
+        // listeners, so any write is accepted as the kernel accepts a known action
+    };
+
+    // ---------------------------------------------------------------- the tree
+
+    private Dir root() {
+        Dir sys = new Dir()
+                .put("bus", () -> new Dir()
+                        .put("ap", this::apBus)
+                        .put("matrix", () -> new Dir()
+                                .put("devices", () -> new Dir().put("matrix", link("../../../devices/vfio_ap/matrix")))
+                                .put("drivers", () -> new Dir().put("vfio_ap", () -> driverDir(
+                                        () -> List.of("matrix"), n -> n.equals("matrix") ? "../../../../devices/vfio_ap/matrix" : null))))
+                        .put("mdev", this::mdevBus))
+                .put("class", () -> new Dir().put("mdev_bus", () -> new Dir().put("matrix", link("../../devices/vfio_ap/matrix"))))
+                .put("devices", () -> new Dir()
+                        .put("ap", this::apRoot)
+                        .put("vfio_ap", () -> new Dir().put("matrix", this::matrixDevice)))
+                .put("kernel", () -> new Dir().put("iommu_groups", this::iommuGroups));
+        return new Dir().put("sys", () -> sys);
+    }
+
+    private KernelVersion version() {
+        return host.version();
+    }
+
+    /** The bus {@code features} attribute and the queues' {@code ap_functions}: 6.12 has them, 6.1 not. */
+    private boolean busFeatures() {
+        return version().hasFeatures();
+    }
+
+    /**
+     * {@code depth}: 6.12 shows the queue depth (TAPQ's qd + 1), 6.1 the raw qd, which is why
+     * s390-tools 2.41 stopped adding one.
+     */
+    private boolean depthIsQdPlusOne() {
+        return version().hasFeatures();
+    }
+
+    private Dir apBus() {
         ApBus bus = host.bus();
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("apmask", () -> Node.rw(() -> bus.apmask().toHex() + "\n", bus::apmaskStore));
-        c.put("aqmask", () -> Node.rw(() -> bus.aqmask().toHex() + "\n", bus::aqmaskStore));
-        c.put("ap_adapter_mask", () -> Node.ro(() -> bus.qci().apm().toHex() + "\n"));
-        c.put("ap_usage_domain_mask", () -> Node.ro(() -> bus.qci().aqm().toHex() + "\n"));
-        c.put("ap_control_domain_mask", () -> Node.ro(() -> bus.qci().adm().toHex() + "\n"));
-        c.put("ap_max_adapter_id", () -> Node.ro(() -> bus.qci().busMaxAdapterId() + "\n"));
-        c.put("ap_max_domain_id", () -> Node.ro(() -> bus.qci().busMaxDomainId() + "\n"));
-        c.put("devices", this::apDevices);
-        c.put("drivers", () -> {
-            Map<String, Supplier<Node>> d = new TreeMap<>();
-            for (ApDriver drv : bus.drivers()) {
-                d.put(drv.name(), () -> driverDir(drv));
+        ApBusAttributes a = bus.attributes();
+        Dir d = new Dir();
+        d.put("apmask", rw(() -> bus.apmask().toHex() + "\n", bus::apmaskStore));
+        d.put("aqmask", rw(() -> bus.aqmask().toHex() + "\n", bus::aqmaskStore));
+        d.put("ap_adapter_mask", ro(() -> bus.qci().apm().toHex() + "\n"));
+        d.put("ap_usage_domain_mask", ro(() -> bus.qci().aqm().toHex() + "\n"));
+        d.put("ap_control_domain_mask", ro(() -> bus.qci().adm().toHex() + "\n"));
+        d.put("ap_max_adapter_id", ro(() -> bus.qci().busMaxAdapterId() + "\n"));
+        d.put("ap_max_domain_id", ro(() -> bus.qci().busMaxDomainId() + "\n"));
+        d.put("ap_domain", rw(() -> a.domainIndex() + "\n", bus::apDomainStore));
+        d.put("ap_interrupts", text("1\n"));
+        d.put("config_time", rw(() -> a.configTime() + "\n", a::configTimeStore));
+        d.put("poll_thread", rw(() -> (a.pollThread() ? 1 : 0) + "\n", a::pollThreadStore));
+        d.put("poll_timeout", rw(() -> Long.toUnsignedString(a.pollTimeout()) + "\n", a::pollTimeoutStore));
+        d.put("scans", rw(() -> a.scans() + "\n", buf -> bus.forceRescan()));
+        d.put("bindings", ro(this::bindingsShow));
+        if (busFeatures()) {
+            d.put("features", ro(() -> bus.qci().features() + "\n"));
+        }
+        d.put("drivers_autoprobe", rw(() -> "1\n", buf -> { }));
+        d.put("drivers_probe", wo(buf -> { }));
+        d.put("uevent", wo(UEVENT));
+        d.put("devices", () -> new Dir().dynamic(this::busDeviceLink, this::busDeviceNames));
+        d.put("drivers", () -> {
+            Dir drv = new Dir();
+            drv.put("cex4card", () -> driverDir(this::cardNames,
+                    n -> card(n) == null ? null : "../../../../devices/ap/" + n));
+            for (ApDriver x : bus.drivers()) {
+                drv.put(x.name(), () -> queueDriverDir(x));
             }
-            return Node.dir(d);
+            return drv;
         });
-        return Node.dir(c);
+        return d;
     }
 
-    private Node apDevices() {
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        for (ApCard card : host.bus().cards().values()) {
-            c.put(card.name(), () -> cardDir(card));
-        }
+    /** bindings_show: bound/all queue devices, "(complete)" once a scan ran and all are bound. */
+    private String bindingsShow() {
+        int apqns = 0;
+        int bound = 0;
         for (ApQueue q : host.bus().queues().values()) {
-            c.put(q.name(), () -> queueDir(q));
-        }
-        return Node.dir(c);
-    }
-
-    private Node cardDir(ApCard card) {
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("config", () -> Node.rw(() -> (card.config() ? "1" : "0") + "\n",
-                buf -> host.bus().cardConfigStore(card.apid(), buf)));
-        c.put("hwtype", () -> Node.ro(() -> card.type().hwtype() + "\n"));
-        c.put("type", () -> Node.ro(() -> card.type() + "\n"));
-        for (ApQueue q : host.bus().queues().subMap(new Apqn(card.apid(), 0), true, new Apqn(card.apid(), 255), true).values()) {
-            c.put(q.name(), () -> queueDir(q));
-        }
-        return Node.dir(c);
-    }
-
-    private Node queueDir(ApQueue q) {
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("config", () -> Node.ro(() -> (q.config() ? "1" : "0") + "\n"));
-        VfioApOps vfio = host.vfioAp();
-        if (q.driver() == vfio) { // the status attribute came in 5.17
-            c.put("status", () -> Node.ro(() -> vfio.queueStatusShow(q)));
-        }
-        return Node.dir(c);
-    }
-
-    private Node driverDir(ApDriver drv) {
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("bind", () -> Node.wo(buf -> host.bus().bind(drv.name(), buf)));
-        c.put("unbind", () -> Node.wo(buf -> host.bus().unbind(drv.name(), buf)));
-        c.put("uevent", () -> Node.wo(buf -> { }));
-        for (ApQueue q : host.bus().queues().values()) {
-            if (q.driver() == drv) {
-                c.put(q.name(), () -> queueDir(q));
+            apqns++;
+            if (q.driver() != null) {
+                bound++;
             }
         }
-        return Node.dir(c);
+        boolean complete = host.bus().attributes().scans() >= 1 && bound == apqns;
+        return bound + "/" + apqns + (complete ? " (complete)" : "") + "\n";
     }
 
-    private Node matrixDevice() {
-        VfioApOps vfio = host.vfioAp();
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        if (host.version().hasFeatures()) {
-            c.put("features", () -> Node.ro(vfio::featuresShow));
+    private ApCard card(String name) {
+        if (!name.matches("card[0-9a-f]{2}")) {
+            return null;
         }
-        c.put("mdev_supported_types", () -> Node.dir(Map.of("vfio_ap-passthrough", this::mdevType)));
-        for (MatrixMdev m : vfio.mdevs()) {
-            c.put(m.uuid(), () -> mdevDir(m));
-        }
-        return Node.dir(c);
+        ApCard c = host.bus().cards().get(Integer.parseInt(name.substring(4), 16));
+        return c != null && c.name().equals(name) ? c : null;
     }
 
-    private Node mdevType() {
-        VfioApOps vfio = host.vfioAp();
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("available_instances", () -> Node.ro(vfio::availableInstancesShow));
-        c.put("create", () -> Node.wo(vfio::mdevCreate));
-        c.put("device_api", () -> Node.ro(() -> "vfio-ap\n"));
-        c.put("name", () -> Node.ro(() -> "VFIO AP Passthrough Device\n"));
-        c.put("devices", () -> {
-            Map<String, Supplier<Node>> d = new TreeMap<>();
-            for (MatrixMdev m : vfio.mdevs()) {
-                d.put(m.uuid(), () -> mdevDir(m));
+    private ApQueue queue(String name) {
+        Apqn apqn = Apqn.parse(name);
+        return apqn == null ? null : host.bus().queue(apqn);
+    }
+
+    private List<String> cardNames() {
+        List<String> out = new ArrayList<>();
+        for (ApCard c : host.bus().cards().values()) {
+            out.add(c.name());
+        }
+        return out;
+    }
+
+    private List<String> busDeviceNames() {
+        List<String> out = cardNames();
+        for (ApQueue q : host.bus().queues().values()) {
+            out.add(q.name());
+        }
+        return out;
+    }
+
+    private Node busDeviceLink(String name) {
+        if (card(name) != null) {
+            return new Link("../../../devices/ap/" + name);
+        }
+        ApQueue q = queue(name);
+        return q == null ? null : new Link("../../../devices/ap/" + q.card().name() + "/" + name);
+    }
+
+    /** A driver's directory: bind, unbind, uevent, and a link per bound device. */
+    private Dir driverDir(Supplier<List<String>> devices, Function<String, String> target) {
+        Dir d = new Dir();
+        d.put("bind", wo(buf -> { }));
+        d.put("unbind", wo(buf -> { }));
+        d.put("uevent", wo(UEVENT));
+        d.dynamic(n -> {
+            String t = target.apply(n);
+            return t == null ? null : new Link(t);
+        }, devices);
+        return d;
+    }
+
+    private Dir queueDriverDir(ApDriver drv) {
+        ApBus bus = host.bus();
+        Dir d = new Dir();
+        d.put("bind", wo(buf -> bus.bind(drv.name(), buf)));
+        d.put("unbind", wo(buf -> bus.unbind(drv.name(), buf)));
+        d.put("uevent", wo(UEVENT));
+        d.dynamic(n -> {
+            ApQueue q = queue(n);
+            return q == null || q.driver() != drv ? null
+                    : new Link("../../../../devices/ap/" + q.card().name() + "/" + n);
+        }, () -> {
+            List<String> out = new ArrayList<>();
+            for (ApQueue q : bus.queues().values()) {
+                if (q.driver() == drv) {
+                    out.add(q.name());
+                }
             }
-            return Node.dir(d);
+            return out;
         });
-        return Node.dir(c);
+        return d;
     }
 
-    private Node mdevDir(MatrixMdev m) {
+    // ---------------------------------------------------------------- /sys/devices/ap
+
+    private Dir apRoot() {
+        Dir d = new Dir();
+        d.put("uevent", wo(UEVENT));
+        d.dynamic(n -> {
+            ApCard c = card(n);
+            return c == null ? null : cardDir(c);
+        }, this::cardNames);
+        return d;
+    }
+
+    /**
+     * ap_functions of an idle card of that mode (the model has no TAPQ): CCA S, D, N, F; EP11 X, N,
+     * F; accelerator M, C, A, N; N (APXA) only with APXA.
+     */
+    public static long apFunctions(CardType type, boolean apxa) {
+        long f = switch (type.mode()) {
+            case 'A' -> 0x40000000L | 0x20000000L | 0x08000000L | 0x02000000L;
+            case 'P' -> 0x04000000L | 0x02000000L | 0x00800000L;
+            default -> 0x80000000L | 0x10000000L | 0x02000000L | 0x00800000L;
+        };
+        return apxa ? f : f & ~0x02000000L;
+    }
+
+    /** The queue depth TAPQ reports (qd) for the model's cards: 7, an eight-deep queue. */
+    public static final int QD = 7;
+
+    private Dir cardDir(ApCard c) {
+        ApBus bus = host.bus();
+        CardType t = c.type();
+        Dir d = new Dir();
+        // ap_card.c
+        d.put("hwtype", text(t.hwtype() + "\n"));
+        d.put("raw_hwtype", text(t.hwtype() + "\n"));
+        d.put("depth", text((depthIsQdPlusOne() ? QD + 1 : QD) + "\n"));
+        d.put("ap_functions", ro(() -> String.format(Locale.ROOT, "0x%08X%n", apFunctions(t, bus.qci().apxa()))));
+        d.put("request_count", rw(() -> "0\n", buf -> { }));
+        d.put("requestq_count", text("0\n"));
+        d.put("pendingq_count", text("0\n"));
+        d.put("modalias", text(String.format(Locale.ROOT, "ap:t%02X%n", t.hwtype())));
+        d.put("config", rw(() -> (c.config() ? "1" : "0") + "\n", buf -> bus.cardConfigStore(c.apid(), buf)));
+        d.put("chkstop", ro(() -> (c.chkstop() ? "1" : "0") + "\n"));
+        // zcrypt_card.c: the card is bound to cex4card
+        d.put("type", text(t + "\n"));
+        d.put("online", rw(() -> (c.config() && !c.chkstop() && c.zcryptOnline() ? "1" : "0") + "\n",
+                buf -> cardOnlineStore(c, buf)));
+        d.put("load", text("0\n"));
+        // zcrypt_cex4.c: serialnr for CCA and EP11 cards (the model's own serial numbers)
+        if (t.mode() == 'C') {
+            d.put("serialnr", text(String.format(Locale.ROOT, "APLAB%03X%n", c.apid())));
+        } else if (t.mode() == 'P') {
+            d.put("serialnr", text(String.format(Locale.ROOT, "APLAB%011X%n", c.apid())));
+        }
+        d.put("uevent", wo(UEVENT));
+        d.put("driver", link("../../../bus/ap/drivers/cex4card"));
+        d.put("subsystem", link("../../../bus/ap"));
+        String prefix = String.format(Locale.ROOT, "%02x.", c.apid());
+        d.dynamic(n -> {
+            if (!n.startsWith(prefix)) {
+                return null;
+            }
+            ApQueue q = queue(n);
+            return q == null ? null : queueDir(q);
+        }, () -> {
+            List<String> out = new ArrayList<>();
+            for (ApQueue q : bus.queues().subMap(new Apqn(c.apid(), 0), true, new Apqn(c.apid(), 255), true).values()) {
+                out.add(q.name());
+            }
+            return out;
+        });
+        return d;
+    }
+
+    /**
+     * zcrypt_card.c online_store: {@code sscanf("%d")} of 0 or 1, else EINVAL; ENODEV to set a
+     * deconfigured or check-stopped card online; the card's zcrypt queues follow
+     * (zcrypt_queue_force_online).
+     */
+    private void cardOnlineStore(ApCard c, String buf) {
+        Long v = Kstrtox.sscanfInt(buf);
+        if (v == null || v < 0 || v > 1) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        boolean online = v == 1;
+        if (online && (!c.config() || c.chkstop())) {
+            throw new KernelException(Errno.ENODEV);
+        }
+        c.setZcryptOnline(online);
+        for (ApQueue q : host.bus().queues().subMap(new Apqn(c.apid(), 0), true, new Apqn(c.apid(), 255), true).values()) {
+            if (q.drvdata() instanceof Cex4QueueDriver.ZcryptQueue zq) {
+                zq.setOnline(online);
+            }
+        }
+    }
+
+    /**
+     * zcrypt_queue.c online_store: EINVAL unless 0 or 1; ENODEV to set a queue of a deconfigured
+     * or check-stopped card online; EINVAL while its card is offline.
+     */
+    private static void queueOnlineStore(ApQueue q, Cex4QueueDriver.ZcryptQueue zq, String buf) {
+        Long v = Kstrtox.sscanfInt(buf);
+        if (v == null || v < 0 || v > 1) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        boolean online = v == 1;
+        if (online && (!q.config() || !q.card().config() || q.card().chkstop())) {
+            throw new KernelException(Errno.ENODEV);
+        }
+        if (online && !q.card().zcryptOnline()) {
+            throw new KernelException(Errno.EINVAL);
+        }
+        zq.setOnline(online);
+    }
+
+    private Dir queueDir(ApQueue q) {
+        ApBus bus = host.bus();
+        Dir d = new Dir();
+        // ap_queue.c: request_count shows "-" while the queue is uninitiated, the others 0
+        d.put("request_count", rw(() -> q.initiated() ? "0\n" : "-\n", buf -> { }));
+        d.put("requestq_count", text("0\n"));
+        d.put("pendingq_count", text("0\n"));
+        d.put("config", ro(() -> (q.config() ? "1" : "0") + "\n"));
+        d.put("chkstop", ro(() -> (q.card().chkstop() ? "1" : "0") + "\n"));
+        if (busFeatures()) {
+            d.put("ap_functions", ro(() -> String.format(Locale.ROOT, "0x%08X%n", apFunctions(q.card().type(), bus.qci().apxa()))));
+        }
+        d.put("uevent", wo(UEVENT));
+        d.put("subsystem", link("../../../../bus/ap"));
+        ApDriver drv = q.driver();
+        if (drv != null) {
+            d.put("driver", link("../../../../bus/ap/drivers/" + drv.name()));
+        }
+        if (q.drvdata() instanceof Cex4QueueDriver.ZcryptQueue zq) {
+            d.put("online", rw(() -> (q.config() && !q.card().chkstop() && zq.online() ? "1" : "0") + "\n",
+                    buf -> queueOnlineStore(q, zq, buf)));
+            d.put("load", text("0\n"));
+        }
         VfioApOps vfio = host.vfioAp();
-        Map<String, Supplier<Node>> c = new TreeMap<>();
-        c.put("assign_adapter", () -> Node.wo(buf -> vfio.assignAdapter(m, buf)));
-        c.put("unassign_adapter", () -> Node.wo(buf -> vfio.unassignAdapter(m, buf)));
-        c.put("assign_domain", () -> Node.wo(buf -> vfio.assignDomain(m, buf)));
-        c.put("unassign_domain", () -> Node.wo(buf -> vfio.unassignDomain(m, buf)));
-        c.put("assign_control_domain", () -> Node.wo(buf -> vfio.assignControlDomain(m, buf)));
-        c.put("unassign_control_domain", () -> Node.wo(buf -> vfio.unassignControlDomain(m, buf)));
-        c.put("matrix", () -> Node.ro(() -> vfio.matrixShow(m)));
-        c.put("control_domains", () -> Node.ro(() -> vfio.controlDomainsShow(m)));
-        if (host.version().dynamic()) {
-            c.put("guest_matrix", () -> Node.ro(() -> vfio.guestMatrixShow(m)));
+        if (drv == vfio) { // vfio_ap_drv.c: the status attribute (5.17 and later)
+            d.put("status", ro(() -> vfio.queueStatusShow(q)));
         }
-        if (host.version().hasApConfig()) {
-            c.put("ap_config", () -> Node.rw(() -> vfio.apConfigShow(m), buf -> vfio.apConfigStore(m, buf)));
+        return d;
+    }
+
+    // ---------------------------------------------------------------- vfio_ap and mdev
+
+    private List<String> mdevNames() {
+        List<String> out = new ArrayList<>();
+        for (MatrixMdev m : host.vfioAp().mdevs()) {
+            out.add(m.uuid());
         }
-        c.put("remove", () -> Node.wo(buf -> vfio.mdevRemove(m, buf)));
-        return Node.dir(c);
+        out.sort(null);
+        return out;
+    }
+
+    private MatrixMdev mdev(String name) {
+        MatrixMdev m = host.vfioAp().mdev(name);
+        return m != null && m.uuid().equals(name) ? m : null;
+    }
+
+    /**
+     * The mdev's IOMMU group (vfio_register_emulated_iommu_dev): the model numbers the groups of
+     * the mdevs that exist in UUID order from 0.
+     */
+    private int iommuGroup(MatrixMdev m) {
+        return mdevNames().indexOf(m.uuid());
+    }
+
+    private Dir mdevBus() {
+        return new Dir()
+                .put("devices", () -> new Dir().dynamic(
+                        n -> mdev(n) == null ? null : new Link("../../../devices/vfio_ap/matrix/" + n), this::mdevNames))
+                .put("drivers", () -> new Dir().put("vfio_ap_mdev", () -> driverDir(this::mdevNames,
+                        n -> mdev(n) == null ? null : "../../../../devices/vfio_ap/matrix/" + n)))
+                .put("drivers_autoprobe", rw(() -> "1\n", buf -> { }))
+                .put("drivers_probe", wo(buf -> { }))
+                .put("uevent", wo(UEVENT));
+    }
+
+    private Dir iommuGroups() {
+        return new Dir().dynamic(n -> {
+            List<String> names = mdevNames();
+            if (!n.matches("0|[1-9][0-9]{0,5}") || Integer.parseInt(n) >= names.size()) {
+                return null;
+            }
+            String uuid = names.get(Integer.parseInt(n));
+            return new Dir()
+                    .put("devices", () -> new Dir().put(uuid, link("../../../../devices/vfio_ap/matrix/" + uuid)))
+                    .put("reserved_regions", text(""))
+                    .put("type", text("blocked\n"));
+        }, () -> {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < mdevNames().size(); i++) {
+                out.add(String.valueOf(i));
+            }
+            return out;
+        });
+    }
+
+    private Dir matrixDevice() {
+        VfioApOps vfio = host.vfioAp();
+        Dir d = new Dir();
+        if (version().hasFeatures()) {
+            d.put("features", ro(vfio::featuresShow));
+        }
+        d.put("mdev_supported_types", () -> new Dir().put("vfio_ap-passthrough", this::mdevType));
+        d.put("driver", link("../../../bus/matrix/drivers/vfio_ap"));
+        d.put("subsystem", link("../../../bus/matrix"));
+        d.put("uevent", rw(() -> "DRIVER=vfio_ap\n", UEVENT));
+        d.dynamic(n -> {
+            MatrixMdev m = mdev(n);
+            return m == null ? null : mdevDir(m);
+        }, this::mdevNames);
+        return d;
+    }
+
+    private Dir mdevType() {
+        VfioApOps vfio = host.vfioAp();
+        return new Dir()
+                .put("available_instances", ro(vfio::availableInstancesShow))
+                .put("create", wo(vfio::mdevCreate))
+                .put("device_api", text("vfio-ap\n"))
+                .put("name", text("VFIO AP Passthrough Device\n"))
+                .put("devices", () -> new Dir().dynamic(n -> mdev(n) == null ? null : new Link("../../../" + n), this::mdevNames));
+    }
+
+    private Dir mdevDir(MatrixMdev m) {
+        VfioApOps vfio = host.vfioAp();
+        Dir d = new Dir();
+        d.put("assign_adapter", wo(buf -> vfio.assignAdapter(m, buf)));
+        d.put("unassign_adapter", wo(buf -> vfio.unassignAdapter(m, buf)));
+        d.put("assign_domain", wo(buf -> vfio.assignDomain(m, buf)));
+        d.put("unassign_domain", wo(buf -> vfio.unassignDomain(m, buf)));
+        d.put("assign_control_domain", wo(buf -> vfio.assignControlDomain(m, buf)));
+        d.put("unassign_control_domain", wo(buf -> vfio.unassignControlDomain(m, buf)));
+        d.put("matrix", ro(() -> vfio.matrixShow(m)));
+        d.put("control_domains", ro(() -> vfio.controlDomainsShow(m)));
+        if (version().dynamic()) {
+            d.put("guest_matrix", ro(() -> vfio.guestMatrixShow(m)));
+        }
+        if (version().hasApConfig()) {
+            d.put("ap_config", rw(() -> vfio.apConfigShow(m), buf -> vfio.apConfigStore(m, buf)));
+        }
+        d.put("remove", wo(buf -> vfio.mdevRemove(m, buf))); // mdev_sysfs.c remove_store
+        d.put("uevent", rw(() -> "DRIVER=vfio_ap_mdev\n", UEVENT)); // the mdev bus adds no variables
+        d.put("mdev_type", link("../mdev_supported_types/vfio_ap-passthrough"));
+        d.put("driver", link("../../../../bus/mdev/drivers/vfio_ap_mdev"));
+        d.put("subsystem", link("../../../../bus/mdev"));
+        d.put("iommu_group", () -> new Link("../../../../kernel/iommu_groups/" + iommuGroup(m)));
+        return d;
     }
 
     // ---------------------------------------------------------------- paths
@@ -230,106 +580,259 @@ public final class Sysfs {
         return "/" + String.join("/", parts);
     }
 
-    private Node resolve(String path) {
-        Node n = root();
-        for (String p : normalize("/", path).split("/")) {
-            if (p.isEmpty()) {
+    /**
+     * What one walk of a path found: the node and its real path (links followed), or the errno it
+     * stopped with and whether only the last name was missing in an existing directory.
+     */
+    public record Lookup(Node node, String real, Errno errno, boolean lastMissing) {
+        boolean found() {
+            return node != null;
+        }
+    }
+
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * One walk of {@code path} from the root, as namei does it: every link on the way is followed,
+     * the last one only if {@code followLast}; {@code ..} goes to the real parent.
+     */
+    public Lookup lookup(String path, boolean followLast) {
+        Deque<String> todo = new ArrayDeque<>(components(path));
+        List<String> real = new ArrayList<>();
+        List<Node> chain = new ArrayList<>();
+        Node node = root();
+        chain.add(node);
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String p = todo.pollFirst();
+            if (p.equals(".")) {
                 continue;
             }
-            if (!n.isDir()) {
-                throw new SysfsException(Errno.ENOTDIR, SysfsException.Phase.OPEN);
+            if (p.equals("..")) {
+                if (!real.isEmpty()) {
+                    real.remove(real.size() - 1);
+                    chain.remove(chain.size() - 1);
+                    node = chain.get(chain.size() - 1);
+                }
+                continue;
             }
-            Supplier<Node> child = n.children.get(p);
-            if (child == null) {
-                throw new SysfsException(Errno.ENOENT, SysfsException.Phase.OPEN);
+            if (!(node instanceof Dir dir)) {
+                return new Lookup(null, null, Errno.ENOTDIR, false);
             }
-            n = child.get();
+            Node c = dir.child(p);
+            if (c == null) {
+                return new Lookup(null, null, Errno.ENOENT, todo.isEmpty());
+            }
+            if (c instanceof Link l && (!todo.isEmpty() || followLast)) {
+                if (++links > MAX_LINKS) {
+                    return new Lookup(null, null, Errno.ELOOP, false);
+                }
+                List<String> t = components(l.target());
+                for (int i = t.size() - 1; i >= 0; i--) {
+                    todo.addFirst(t.get(i));
+                }
+                if (l.target().startsWith("/")) {
+                    real.clear();
+                    node = chain.get(0);
+                    chain.clear();
+                    chain.add(node);
+                }
+                continue;
+            }
+            real.add(p);
+            chain.add(c);
+            node = c;
         }
-        return n;
+        return new Lookup(node, "/" + String.join("/", real), null, false);
+    }
+
+    private static List<String> components(String path) {
+        List<String> out = new ArrayList<>();
+        for (String p : path.split("/")) {
+            if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private Node resolve(String path) {
+        Lookup l = lookup(path, true);
+        if (!l.found()) {
+            throw new SysfsException(l.errno(), SysfsException.Phase.OPEN);
+        }
+        return l.node();
     }
 
     public boolean exists(String path) {
-        try {
-            resolve(path);
-            return true;
-        } catch (SysfsException e) {
-            return false;
-        }
+        return lookup(path, false).found();
     }
 
     public boolean isDirectory(String path) {
-        try {
-            return resolve(path).isDir();
-        } catch (SysfsException e) {
-            return false;
-        }
+        return lookup(path, true).node() instanceof Dir;
     }
 
     /** The entries of a directory, sorted. */
     public List<String> list(String path) {
         Node n = resolve(path);
-        if (!n.isDir()) {
+        if (!(n instanceof Dir d)) {
             throw new SysfsException(Errno.ENOTDIR, SysfsException.Phase.OPEN);
         }
-        return new ArrayList<>(n.children.keySet());
+        return d.names();
+    }
+
+    /** The node at {@code path} without following a last link (what {@code ls -l} describes), or null. */
+    public Node lstat(String path) {
+        return lookup(path, false).node();
+    }
+
+    /** The target of the link at {@code path}, or null if it is no link. */
+    public String readlink(String path) {
+        return lstat(path) instanceof Link l ? l.target() : null;
     }
 
     /** What {@code cat PATH} prints. */
     public String read(String path) {
         Node n = resolve(path);
-        if (n.isDir()) {
+        if (n instanceof Dir) {
             throw new SysfsException(Errno.EISDIR, SysfsException.Phase.IO);
         }
-        if (n.show == null) {
+        Attr a = (Attr) n;
+        if (a.show() == null) {
             throw new SysfsException(Errno.EACCES, SysfsException.Phase.OPEN);
         }
         try {
-            return n.show.get();
+            return seqShow(a.show().get());
         } catch (KernelException e) {
             throw new SysfsException(e.errno(), SysfsException.Phase.IO);
         }
     }
 
     /**
-     * A write of {@code data} to the attribute, as a shell redirection does it: open (ENOENT,
-     * EACCES; a new name in an existing directory is EACCES, sysfs creates no files), then the
-     * bytes in page-sized pieces, each one store call; the first refusal ends the write. An empty
-     * write calls nothing.
+     * sysfs_kf_seq_show: a show that returns PAGE_SIZE or more ("fill_read_buffer: ... returned
+     * bad count") is cut to PAGE_SIZE - 1 bytes. vfio_ap's matrix and guest_matrix do that from
+     * 512 APQNs on (their unbounded sprintf writes past the page first; the kernel oracle's
+     * AddressSanitizer shows it, oracle/FINDINGS.md): user space gets the first 4095 bytes.
      */
-    public void write(String path, String data) {
-        Node n;
-        try {
-            n = resolve(path);
-        } catch (SysfsException e) {
-            if (e.errno() == Errno.ENOENT && isDirectory(parent(path))) {
-                throw new SysfsException(Errno.EACCES, SysfsException.Phase.OPEN);
-            }
-            throw e;
-        }
-        if (n.isDir()) {
-            throw new SysfsException(Errno.EISDIR, SysfsException.Phase.OPEN);
-        }
-        if (n.store == null) {
-            throw new SysfsException(Errno.EACCES, SysfsException.Phase.OPEN);
-        }
-        for (int off = 0; off < data.length(); off += PAGE_SIZE) {
-            String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
-            try {
-                n.store.accept(piece);
-            } catch (KernelException e) {
-                throw new SysfsException(e.errno(), SysfsException.Phase.IO);
-            }
-        }
+    static String seqShow(String shown) {
+        return shown.length() >= PAGE_SIZE ? shown.substring(0, PAGE_SIZE - 1) : shown;
     }
 
-    private static String parent(String path) {
-        String p = normalize("/", path);
-        int i = p.lastIndexOf('/');
-        return i <= 0 ? "/" : p.substring(0, i);
+    /**
+     * A write of {@code data} to the attribute, as a shell redirection does it: one walk of the
+     * path opens it (ENOENT; EACCES for a name missing in an existing directory, sysfs creates no
+     * files; EACCES for a read-only attribute), then the bytes go in page-sized pieces, each one
+     * store call of the attribute opened; the first refusal ends the write. An empty write calls
+     * nothing.
+     */
+    public void write(String path, String data) {
+        openWrite(path).write(data);
+    }
+
+    /** An attribute opened for writing: what a shell redirection holds while its command runs. */
+    public interface OpenFile {
+        /** One write(2) of {@code data}: page-sized store calls; the first refusal ends it (IO phase). */
+        void write(String data);
+    }
+
+    /**
+     * open(2) of {@code path} for writing (O_WRONLY|O_CREAT|O_TRUNC, as bash opens a redirection's
+     * target), with one walk of the path: ENOENT; EACCES for a name missing in an existing directory
+     * (sysfs creates no files) or a read-only attribute; EISDIR; all in the OPEN phase. Truncation
+     * calls no store. The handle stores into the attribute found now, whatever happens to the path
+     * later.
+     */
+    public OpenFile openWrite(String path) {
+        Lookup l = lookup(path, true);
+        if (!l.found()) {
+            Errno e = l.errno() == Errno.ENOENT && l.lastMissing() ? Errno.EACCES : l.errno();
+            throw new SysfsException(e, SysfsException.Phase.OPEN);
+        }
+        if (l.node() instanceof Dir) {
+            throw new SysfsException(Errno.EISDIR, SysfsException.Phase.OPEN);
+        }
+        Attr a = (Attr) l.node();
+        if (a.store() == null) {
+            throw new SysfsException(Errno.EACCES, SysfsException.Phase.OPEN);
+        }
+        Consumer<String> store = a.store();
+        return data -> {
+            for (int off = 0; off < data.length(); off += PAGE_SIZE) {
+                String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
+                try {
+                    store.accept(piece);
+                } catch (KernelException e) {
+                    throw new SysfsException(e.errno(), SysfsException.Phase.IO);
+                }
+            }
+        };
     }
 
     /** The host's QCI, for callers that format it. */
     public ApConfigInfo qci() {
         return host.bus().qci();
+    }
+
+    /** This tree as a read-only {@link SysfsTree} (null for what cannot be read), for lszcrypt and snapshots. */
+    public SysfsTree tree() {
+        return new SysfsTree() {
+            @Override
+            public String read(String path) {
+                Lookup l = lookup(path, true);
+                if (!(l.node() instanceof Attr a) || a.show() == null) {
+                    return null;
+                }
+                try {
+                    return a.show().get();
+                } catch (KernelException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public boolean isDirectory(String path) {
+                return Sysfs.this.isDirectory(path);
+            }
+
+            @Override
+            public boolean exists(String path) {
+                return Sysfs.this.exists(path);
+            }
+
+            @Override
+            public List<String> list(String path) {
+                return lookup(path, true).node() instanceof Dir d ? d.names() : new ArrayList<>();
+            }
+
+            @Override
+            public String readlink(String path) {
+                return Sysfs.this.readlink(path);
+            }
+        };
+    }
+
+    /** Every path under {@code top} (not following links), depth first in name order. */
+    public void walk(String top, java.util.function.BiConsumer<String, Node> visit) {
+        Node n = lstat(top);
+        if (n != null) {
+            walk(top, n, visit);
+        }
+    }
+
+    private static void walk(String path, Node n, java.util.function.BiConsumer<String, Node> visit) {
+        visit.accept(path, n);
+        if (n instanceof Dir d) {
+            for (String name : d.names()) {
+                Node c = d.child(name);
+                if (c != null) {
+                    walk(path.equals("/") ? "/" + name : path + "/" + name, c, visit);
+                }
+            }
+        }
+    }
+
+    /** The matrix device's path. */
+    public static String matrixPath() {
+        return MATRIX;
     }
 }

@@ -172,6 +172,43 @@ class ExplainTest {
     }
 
     @Test
+    void whatIfPredictsACardConfiguredOffUnderARunningGuest() {
+        String[] cmds = {"aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
+            "echo " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+            "echo 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
+            "echo 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain", "aplab guest start g1 --mdev " + U1};
+        List<String> out = WhatIf.run(() -> session(cmds), "echo 0 > /sys/bus/ap/devices/card05/config");
+        assertThat(out).containsExactly("what 'echo 0 > /sys/bus/ap/devices/card05/config' would do (run on a copy of this host):",
+                "  it succeeds",
+                "  card 05 is configured off: its queues 05.0004 05.0047 answer as deconfigured (they stay bound and in every"
+                        + " CRYCB: vfio_ap sees no configuration change)",
+                "  guest g1 can no longer use 05.0004 (the adapter is deconfigured)");
+        String[] off = java.util.Arrays.copyOf(cmds, cmds.length + 1);
+        off[cmds.length] = "echo 0 > /sys/bus/ap/devices/card05/config";
+        out = WhatIf.run(() -> session(off), "echo 1 > /sys/bus/ap/devices/card05/config");
+        assertThat(out).contains("  guest g1 can use 05.0004 again");
+        // card 06 is used by no guest: only the card line
+        out = WhatIf.run(() -> session(cmds), "echo 0 > /sys/bus/ap/devices/card06/config");
+        assertThat(out).hasSize(3).last().asString().startsWith("  card 06 is configured off");
+        // writing the value it has changes nothing
+        assertThat(WhatIf.run(() -> session(cmds), "echo 1 > /sys/bus/ap/devices/card05/config")).contains("  nothing changes");
+    }
+
+    @Test
+    void anMdevThatDoesNotExistIsBadUsage() throws Exception {
+        Path t = dir.resolve("t.md");
+        Files.writeString(t, "```console\n$ aplab host --adapters 5 --domains 4\n$ echo -5 > /sys/bus/ap/apmask\n"
+                + "$ echo " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create\n```\n");
+        Run r = aplab("explain", t.toString(), "--mdev", "BAD");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("aplab: explain: --mdev BAD: no such mdev (the mdevs: " + U1 + ")\n");
+        r = aplab("explain", t.toString(), "--mdev", U1.toUpperCase(java.util.Locale.ROOT));
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("mdev " + U1);
+    }
+
+    @Test
     void cliApqnAndErrors() throws Exception {
         Path t = dir.resolve("t.md");
         Files.writeString(t, "```console\n$ aplab host --adapters 5 --domains 4\n```\n");

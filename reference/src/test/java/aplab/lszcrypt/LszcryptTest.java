@@ -62,10 +62,10 @@ class LszcryptTest {
                 "echo 0x11 > /sys/devices/vfio_ap/matrix/" + U + "/assign_domain",
                 "aplab guest start hpvs --mdev " + U);
         assertThat(run(s, "lszcrypt -V")).isEqualTo(lines(
-                "CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER",
+                "CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER     ",
                 "--------------------------------------------------------------------------------------------",
-                "03       CEX8P EP11-Coproc online            0        0     14     08 -----XN-F- cex4card",
-                "03.0011  CEX8P EP11-Coproc in use            -        -     14     08 -----XN-F- vfio_ap"));
+                "03       CEX8P EP11-Coproc online            0        0     14     08 -----XN-F- cex4card   ",
+                "03.0011  CEX8P EP11-Coproc in use            -        -     14     08 -----XN-F- vfio_ap    "));
         // the default view lists only devices the zcrypt driver has (a vfio_ap queue has no 'online')
         assertThat(run(s, "lszcrypt")).isEqualTo(lines(
                 "CARD.DOM TYPE  MODE        STATUS     REQUESTS",
@@ -82,14 +82,14 @@ class LszcryptTest {
                 "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind",
                 "echo 0 > /sys/bus/ap/devices/card06/config");
         assertThat(run(s, "lszcrypt -V")).isEqualTo(lines(
-                "CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER",
+                "CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER     ",
                 "--------------------------------------------------------------------------------------------",
-                "05       CEX8C CCA-Coproc  online            0        0     14     08 S--D--N-F- cex4card",
-                "05.0004  CEX8C CCA-Coproc  assigned          -        -     14     08 S--D--N-F- vfio_ap",
+                "05       CEX8C CCA-Coproc  online            0        0     14     08 S--D--N-F- cex4card   ",
+                "05.0004  CEX8C CCA-Coproc  assigned          -        -     14     08 S--D--N-F- vfio_ap    ",
                 "05.0047  CEX8C CCA-Coproc  -                 -        -     14     08 S--D--N-F- -no-driver-",
-                "06       CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4card",
-                "06.0004  CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4queue",
-                "06.0047  CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4queue"));
+                "06       CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4card   ",
+                "06.0004  CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4queue  ",
+                "06.0047  CEX8C CCA-Coproc  deconfig          -        -     14     08 S--D--N-F- cex4queue  "));
     }
 
     @Test
@@ -128,6 +128,11 @@ class LszcryptTest {
     @Test
     void noCardsAndDomainTable() {
         Session s = new Session();
+        // 2.42 and later: the header alone (exit 0) and the default-domain warning (ap_domain -1
+        // printed with %02lx); 2.40 and 2.41: an error
+        assertThat(run(s, "lszcrypt")).isEqualTo(lines("CARD.DOM TYPE  MODE        STATUS     REQUESTS",
+                "----------------------------------------------", "Warning: Default domain 0xffffffffffffffff is not available."));
+        s.execute("aplab s390-tools 2.41");
         assertThat(run(s, "lszcrypt")).isEqualTo("lszcrypt: No crypto card devices found.");
         s = host("aplab host --adapters 1 --domains 1,2 --control-domains 0,1,0x11");
         List<String> d = s.execute("lszcrypt -d");

@@ -122,12 +122,12 @@ class ReplayOnHostTest {
                 "$ cat /sys/bus/ap/apmask", "0xfb" + "f".repeat(62),
                 "# a comment",
                 "$ cd /sys/bus/ap/devices/nope", "bash: cd: /sys/bus/ap/devices/nope: No such file or directory",
-                "$ cd /sys/bus/ap/devices", "$ ls 05.0004", "chkstop", "config", "driver", "pendingq_count", "request_count",
-                "requestq_count", "status",
+                "$ cd /sys/bus/ap/devices", "$ ls 05.0004", "ap_functions", "chkstop", "config", "driver", "pendingq_count",
+                "request_count", "requestq_count", "status", "subsystem", "uevent",
                 "$ cat 05.0004/nope", "cat: 05.0004/nope: No such file or directory",
                 "# replay-on-host: not run: shell syntax beyond one command and a redirection", "$ echo a; echo b", "b",
                 "# replay-on-host: not run: only echo, cat, ls, cd and lszcrypt are replayed", "$ mdevctl list", "kept",
-                "$ cd", "$ ls sys/bus", "ap", "mdev", "```", "", "```text", "$ cat /etc/passwd", "```", ""));
+                "$ cd", "$ ls sys/bus", "ap", "matrix", "mdev", "```", "", "```text", "$ cat /etc/passwd", "```", ""));
         // the dry run lists what would run, rewritten under the root
         p = replay("sh", "--root", fake.toString(), "-n", t.toString());
         assertThat(p.out()).startsWith("cat " + fake + "/sys/bus/ap/apmask\ncd " + fake + "/sys/bus/ap/devices/nope\n");

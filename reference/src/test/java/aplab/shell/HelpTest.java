@@ -63,4 +63,14 @@ class HelpTest {
         assertThat(ShellHistory.file("relative", "/home/u")).as("XDG: a relative path is ignored")
                 .hasToString("/home/u/.cache/aplab/history");
     }
+
+    @Test
+    void aHistoryThatCannotBeKeptIsOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ok = ShellHistory.file(dir.resolve("cache").toString(), "/nonexistent");
+        assertThat(ShellHistory.prepare(ok)).isNull();
+        assertThat(ok.getParent()).isDirectory();
+        java.nio.file.Files.writeString(dir.resolve("blocked"), "a file where the cache directory would be");
+        String problem = ShellHistory.prepare(ShellHistory.file(dir.resolve("blocked").toString(), "/nonexistent"));
+        assertThat(problem).startsWith("cannot create ").doesNotContain("\n").doesNotContain("Exception");
+    }
 }

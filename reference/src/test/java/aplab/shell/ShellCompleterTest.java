@@ -83,11 +83,15 @@ class ShellCompleterTest {
                 .containsExactly("../mdev_supported_types/vfio_ap-passthrough/available_instances");
         assertThat(complete("cd gu")).as("cd offers directories only").isEmpty();
         assertThat(complete("cat gu")).containsExactly("guest_matrix");
+        assertThat(complete("echo 5 > assign_adapter 2>/dev/n")).containsExactly("2>/dev/null");
+        assertThat(complete("cat nosuch 2> /dev/")).containsExactly("/dev/null");
+        assertThat(complete("cat /dev/")).as("only a redirection writes to /dev/null").isEmpty();
     }
 
     @Test
     void aplabSubcommandsOptionsAndValues() {
-        assertThat(complete("aplab ")).containsExactly("host", "guest", "lockdep", "kernel");
+        assertThat(complete("aplab ")).contains("host", "guest", "lockdep", "kernel")
+                .containsExactlyElementsOf(Help.aplabCommands(session).subcommands().keySet());
         assertThat(complete("aplab guest ")).containsExactly("start", "stop", "show");
         assertThat(complete("aplab host --")).contains("--adapters", "--domains", "--control-domains", "--no-apxa", "--type");
         assertThat(complete("aplab host --adapters 5 --")).doesNotContain("--adapters").contains("--domains");

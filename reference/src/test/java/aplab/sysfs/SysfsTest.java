@@ -33,7 +33,8 @@ class SysfsTest {
         assertThat(readErrno(f, "/sys/bus/ap")).isEqualTo(Errno.EISDIR);
         assertThat(f.echo("/sys/bus/ap", "1")).isEqualTo(Errno.EISDIR);
         assertThat(f.sysfs.list(m)).containsExactly("ap_config", "assign_adapter", "assign_control_domain", "assign_domain",
-                "control_domains", "guest_matrix", "matrix", "remove", "unassign_adapter", "unassign_control_domain", "unassign_domain");
+                "control_domains", "driver", "guest_matrix", "iommu_group", "matrix", "mdev_type", "remove", "subsystem", "uevent",
+                "unassign_adapter", "unassign_control_domain", "unassign_domain");
         assertThat(f.cat("/sys/devices/vfio_ap/matrix/features")).isEqualTo("guest_matrix hotplug ap_config\n");
     }
 
