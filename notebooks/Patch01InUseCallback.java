@@ -33,7 +33,7 @@ static void cells() {
 //
 // This patch is the bus half only. vfio_ap's implementation,
 // `vfio_ap_mdev_resource_in_use()`, is patch 13 (it answers EADDRINUSE if any mdev's
-// matrix has one of the APQNs); the model's 6.0 and 6.18 kernels have both halves, its 5.17
+// matrix has one of the APQNs); the model's 6.0 and mainline kernels have both halves, its 5.17
 // has neither.
 //
 // Review and merge: the AP bus patches (01 and 02) were split out of the vfio_ap series at
@@ -58,7 +58,7 @@ static void cells() {
 // absolute mask of all ones, although most of its bits are harmless.
 
 // %%
-Session s = assigned("6.18");
+Session s = assigned("mainline");
 quietly(s, "aplab guest start g1 --mdev " + U1);
 sh(s, "aplab guest stop g1", "echo +5 > /sys/bus/ap/apmask",
         "echo +6 > /sys/bus/ap/apmask", "ls /sys/bus/ap/drivers/vfio_ap",
@@ -95,10 +95,10 @@ sh(s, "echo -4 > /sys/bus/ap/aqmask", "echo +5 > /sys/bus/ap/apmask",
 
 // %%
 Session before = assigned("5.17");
-Session after = assigned("6.18");
+Session after = assigned("mainline");
 System.out.println("[5.17] echo +5 > /sys/bus/ap/apmask");
 lockTrace(before, () -> before.execute("echo +5 > /sys/bus/ap/apmask"));
-System.out.println("[6.18] echo +5 > /sys/bus/ap/apmask");
+System.out.println("[mainline] echo +5 > /sys/bus/ap/apmask");
 lockTrace(after, () -> after.execute("echo +5 > /sys/bus/ap/apmask"));
 
 // %% [markdown]

@@ -43,7 +43,7 @@ static void cells() {
 // series), 6.0 (the series as merged) and mainline:
 
 // %%
-List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.0"), runningGuest("6.18"));
+List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.0"), runningGuest("mainline"));
 int[] seen = new int[kernels.size()];
 printNewResets(kernels, seen);
 sideBySide(kernels, "echo 05.0047 > " + VFIO + "/unbind", "aplab guest show g1", "cat guest_matrix",

@@ -46,7 +46,7 @@ static void cells() {
 // 06.0004 is linked to the mdev but the guest never had it, and APQN 08.0004 has no queue.
 
 // %%
-Session s = prepared("6.18");
+Session s = prepared("mainline");
 withResets(s, "cat guest_matrix", "aplab guest start g1 --mdev " + U1, "aplab guest show g1",
         "echo 4 > unassign_domain", "aplab guest show g1",
         "echo 6 > unassign_adapter", "echo 8 > unassign_adapter", "cat guest_matrix",
@@ -64,7 +64,7 @@ withResets(s, "cat guest_matrix", "aplab guest start g1 --mdev " + U1, "aplab gu
 // (`vfio_ap_mdev_unset_kvm()`), which is older than this series:
 
 // %%
-Session t = prepared("6.18");
+Session t = prepared("mainline");
 withResets(t, "aplab guest start g1 --mdev " + U1, "aplab guest stop g1", "cat guest_matrix",
         "echo 0x47 > unassign_domain");
 
@@ -77,7 +77,7 @@ withResets(t, "aplab guest start g1 --mdev " + U1, "aplab guest stop g1", "cat g
 // running guest. On 6.0 and mainline the guest is then stopped and adapter 5 unassigned.
 
 // %%
-for (String k : List.of("5.17", "6.0", "6.18")) {
+for (String k : List.of("5.17", "6.0", "mainline")) {
     Session v = host(k);
     quietly(v, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
             "echo " + U1 + " > " + CREATE, "cd " + MDEV,
@@ -113,7 +113,7 @@ for (String k : List.of("5.17", "6.0", "6.18")) {
 // (checkstopped) count as passable, and mainline plugs adapter 5.
 
 // %%
-List<Session> both = List.of(host("6.0"), host("6.18"));
+List<Session> both = List.of(host("6.0"), host("mainline"));
 for (Session v : both) {
     quietly(v, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
             "echo " + U1 + " > " + CREATE, "cd " + MDEV,

@@ -56,7 +56,7 @@ static void cells() {
 // `in_use`) and on mainline:
 
 // %%
-List<Session> kernels = List.of(assigned("5.17"), assigned("6.18"));
+List<Session> kernels = List.of(assigned("5.17"), assigned("mainline"));
 for (Session k : kernels) {
     quietly(k, "aplab guest start g1 --mdev " + U1);
 }

@@ -54,7 +54,7 @@ static void cells() {
 // domain 5 leave the host, then come back; Linux 5.17 has neither callback:
 
 // %%
-List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.18"));
+List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
 sideBySide(kernels, "aplab guest show g1",
         "aplab host --adapters 5 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
         "ls /sys/bus/ap/drivers/vfio_ap", "cat matrix", "cat guest_matrix",
@@ -79,7 +79,7 @@ sideBySide(kernels, "aplab guest show g1",
 // way; the merged 6.0 code did not.)
 
 // %%
-List<Session> adds = List.of(host("6.0"), host("6.18"));
+List<Session> adds = List.of(host("6.0"), host("mainline"));
 for (Session k : adds) {
     quietly(k, "aplab host --adapters 5 --domains 4,5", "echo -5,-6,-7 > /sys/bus/ap/apmask",
             "echo " + U1 + " > " + CREATE, "cd " + MDEV,
@@ -112,12 +112,12 @@ sh(m, "aplab guest show g1", "cat guest_matrix");
 // `bitmap_andnot(cdrem, cd_remove, matrix_mdev->matrix.adm)`: the removed control domains
 // the mdev does **not** have. Clearing those from the shadow changes nothing, and the
 // control domains the mdev does have stay in the guest. The code is the same from the
-// merge (6.0) through the 6.16-6.18 sources; the fix ("s390/vfio-ap: Fix control
+// merge (6.0) through the 6.16-6.19 sources; the fix ("s390/vfio-ap: Fix control
 // domain removal", 2026) uses `bitmap_and`. The model's mainline host carries the 2026 fixes,
-// so its "6.18" shows the fixed behaviour, and a real 6.18 behaves as 6.0 below.
+// so its "mainline" shows the fixed behaviour, and a real 6.19 (without that fix) behaves as 6.0 below.
 
 // %%
-List<Session> cd = List.of(runningGuest("6.0"), runningGuest("6.18"));
+List<Session> cd = List.of(runningGuest("6.0"), runningGuest("mainline"));
 int[] cdSeen = new int[cd.size()];
 printNewPushes(cd, cdSeen);
 sideBySide(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
@@ -171,7 +171,7 @@ printNewPushes(cd, cdSeen);
 // - `vfio_ap_mdev_cfg_remove()` and `vfio_ap_mdev_hot_plug_cfg()` take
 //   `mutex_lock(&matrix_mdev->kvm->lock)` for every mdev, attached or not; with no guest that
 //   is a lock at an address computed from a NULL pointer. The same lines are still in the
-//   6.16-6.18 sources. The model takes `kvm->lock` only for an mdev with a guest, on
+//   6.16-6.19 sources. The model takes `kvm->lock` only for an mdev with a guest, on
 //   every kernel.
 // - In 6.0 `vfio_ap_mdev_hot_plug_cfg()` ends in an unconditional `else` that calls
 //   `vfio_ap_mdev_filter_matrix(shadow_apcb.apm, aqm, ...)` with an empty `aqm` when only
@@ -182,7 +182,7 @@ printNewPushes(cd, cdSeen);
 // With no guest attached, mainline takes no `kvm->lock` at all on a configuration change:
 
 // %%
-Session idle = host("6.18");
+Session idle = host("mainline");
 quietly(idle, "aplab host --adapters 5,6 --domains 4,5", "echo -5,-6 > /sys/bus/ap/apmask",
         "echo " + U1 + " > " + CREATE, "cd " + MDEV,
         "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain");

@@ -37,7 +37,7 @@ static void cells() {
 // version. It does not exist on the older kernels:
 
 // %%
-sideBySide(List.of(host("5.17"), host("6.0"), host("6.18")), "cat " + M + "/features", "ls " + M);
+sideBySide(List.of(host("5.17"), host("6.0"), host("mainline")), "cat " + M + "/features", "ls " + M);
 
 // %% [markdown]
 // `guest_matrix` is the attribute of patch 14, `hotplug` the dynamic configuration of this

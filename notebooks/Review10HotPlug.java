@@ -46,7 +46,7 @@ static void cells() {
 // (the lock nesting under it), as `kvm_arch_crypto_set_masks()` requires.
 
 // %%
-for (String k : List.of("5.17", "6.0", "6.18")) {
+for (String k : List.of("5.17", "6.0", "mainline")) {
     Session g = reviewHost(k);
     quietly(g, "echo 5 > assign_adapter", "echo 4 > assign_domain");
     List<String> calls = new ArrayList<>();
@@ -56,7 +56,7 @@ for (String k : List.of("5.17", "6.0", "6.18")) {
     System.out.printf("[%s] calls: %s%n       locks: %s%n", k, calls.isEmpty() ? "kvm_arch_crypto_set_masks (direct)" : String.join(", ", calls),
             String.join(" | ", locks));
 }
-Session s = reviewHost("6.18");
+Session s = reviewHost("mainline");
 quietly(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1);
 
 // %% [markdown]
@@ -98,7 +98,7 @@ s.host().guest("g1").kvm().updates().forEach(System.out::println);
 // filters again and finds adapter 6 whole.)
 
 // %%
-Session p = reviewHost("6.18");
+Session p = reviewHost("mainline");
 List<String> filterLog = new ArrayList<>();
 p.host().vfioAp().traceFilter(filterLog::add);
 sh(p, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
@@ -118,7 +118,7 @@ filterLog.forEach(System.out::println);
 // 05.0047 is not bound to vfio_ap; then adapter 6 is assigned:
 
 // %%
-List<Session> kernels = List.of(reviewHost("6.0"), reviewHost("6.18"));
+List<Session> kernels = List.of(reviewHost("6.0"), reviewHost("mainline"));
 sideBySide(kernels, "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > assign_adapter",
         "echo 4 > assign_domain", "echo 0x47 > assign_domain", "cat guest_matrix",
         "echo 6 > assign_adapter", "cat guest_matrix");
@@ -135,7 +135,7 @@ sideBySide(kernels, "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5
 // the queues bound to vfio_ap.
 
 // %%
-for (String k : List.of("6.0", "6.18")) {
+for (String k : List.of("6.0", "mainline")) {
     Random rnd = new Random(10);
     int sequences = 2000;
     int leaking = 0;
@@ -199,7 +199,7 @@ d.host().vfioAp().traceFilter(null);
 // lock-order checker records every "acquired while holding" edge.
 
 // %%
-Session t = reviewHost("6.18");
+Session t = reviewHost("mainline");
 quietly(t, "echo 5 > assign_adapter", "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1);
 runConcurrently(
         () -> { for (int i = 0; i < 200; i++) { t.execute("echo 6 > " + MDEV + "/assign_adapter"); t.execute("echo 6 > " + MDEV + "/unassign_adapter"); } },
@@ -248,7 +248,7 @@ sh(t, "aplab lockdep");
 // helpers as merged) and mainline, without and then with a guest:
 
 // %%
-List<String> kernels3 = List.of("5.17", "6.0", "6.18");
+List<String> kernels3 = List.of("5.17", "6.0", "mainline");
 List<Session> hosts = new ArrayList<>();
 for (String k : kernels3) {
     Session r = reviewHost(k);

@@ -29,7 +29,7 @@ class Patch11HotPlugProbeSupport {
             List<String> log = hosts.get(i).host().vfioAp().resetLog();
             List<String> fresh = log.subList(seen[i], log.size());
             seen[i] = log.size();
-            System.out.printf("  [%-5s] resets: %s%n", hosts.get(i).host().version().release(),
+            System.out.printf("  [%-8s] resets: %s%n", hosts.get(i).host().version().release(),
                     fresh.isEmpty() ? "none" : String.join(", ", fresh));
         }
     }

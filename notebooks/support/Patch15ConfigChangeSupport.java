@@ -26,7 +26,7 @@ class Patch15ConfigChangeSupport {
             List<String> u = hosts.get(i).host().guest("g1").kvm().updates();
             List<String> fresh = u.subList(seen[i], u.size());
             seen[i] = u.size();
-            System.out.printf("  [%-5s] pushes: %s%n", hosts.get(i).host().version().release(),
+            System.out.printf("  [%-8s] pushes: %s%n", hosts.get(i).host().version().release(),
                     fresh.isEmpty() ? "none" : String.join(" | ", fresh));
         }
     }

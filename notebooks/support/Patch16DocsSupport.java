@@ -70,7 +70,7 @@ class Patch16DocsSupport {
 
     /** Runs a claim on a fresh mainline host; the output of its last command. */
     static String actual(Claim c) {
-        Session s = host("6.18");
+        Session s = host("mainline");
         quietly(s, SETUP);
         String last = "";
         for (String cmd : c.commands()) {

@@ -1,6 +1,6 @@
 package aplab.notebook;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,12 +34,12 @@ public final class Nb {
 
     /** A fresh host running mainline. */
     public static Session host() {
-        return new Session(KernelVersion.MAINLINE);
+        return new Session(Kernel.MAINLINE);
     }
 
-    /** A fresh host running the kernel with that release. */
+    /** A fresh host running that kernel (a name from aplab kernel --list, e.g. 5.17, 6.0, mainline). */
     public static Session host(String release) {
-        return new Session(KernelVersion.parse(release));
+        return new Session(Kernel.parse(release));
     }
 
     /** The last {@code aplab lockdep} report printed per host, so that a repeat shows what changed. */

@@ -9,7 +9,7 @@ import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ class AttributeFuzzTest {
     private static final Map<String, AtomicLong> ERRNOS = new ConcurrentHashMap<>();
 
     /** A host with something everywhere: both adapters' queues with vfio_ap, a running guest, two mdevs. */
-    static Host richHost(KernelVersion v) {
+    static Host richHost(Kernel v) {
         Host host = new Host(v, Set.of());
         Sysfs s = new Sysfs(host);
         host.configure(new ApConfigInfo(ApMask.of(5, 6, 7), ApMask.of(4, 0x47), ApMask.of(4, 0x47, 0x99), true, 255, 255),
@@ -63,7 +63,7 @@ class AttributeFuzzTest {
         } catch (SysfsException e) {
             // 5.17 wants the queues bound to vfio_ap before an assignment; adapter 0x10 has none
         }
-        if (v.dynamic()) {
+        if (v.has(aplab.kernel.Commit.SHADOW_APCB)) {
             host.startGuest("g1", List.of(U1));
             s.write(HostOp.driver("vfio_ap", "unbind"), "06.0047\n");
         }
@@ -100,7 +100,7 @@ class AttributeFuzzTest {
 
     @Example
     void theFuzzedAttributesAreEveryWritableOne() {
-        List<String> files = writableFiles(richHost(KernelVersion.MAINLINE));
+        List<String> files = writableFiles(richHost(Kernel.MAINLINE));
         List<String> names = files.stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).distinct().sorted().toList();
         assertThat(names).containsExactlyInAnyOrder("ap_config", "apmask", "aqmask", "assign_adapter",
                 "assign_control_domain", "assign_domain", "bind", "config", "create", "remove", "unassign_adapter",
@@ -110,7 +110,7 @@ class AttributeFuzzTest {
 
     @Provide
     Arbitrary<String> mainlineFile() {
-        return Arbitraries.of(writableFiles(richHost(KernelVersion.MAINLINE)));
+        return Arbitraries.of(writableFiles(richHost(Kernel.MAINLINE)));
     }
 
     @Provide
@@ -118,7 +118,7 @@ class AttributeFuzzTest {
         return Junk.any();
     }
 
-    private static void tryWrite(KernelVersion v, String path, String data) {
+    private static void tryWrite(Kernel v, String path, String data) {
         Host host = richHost(v);
         Sysfs sysfs = new Sysfs(host);
         Invariants.WriteResult r = Invariants.checkedWrite(host, sysfs, path, data);
@@ -128,19 +128,19 @@ class AttributeFuzzTest {
             ERRNOS.computeIfAbsent(r.errno().name(), k -> new AtomicLong()).incrementAndGet();
         }
         assertThat(r.violation()).as("write %s to %s", Invariants.printable(data), path).isNull();
-        if (v == KernelVersion.MAINLINE) {
+        if (v == Kernel.MAINLINE) {
             assertThat(Invariants.check(host)).as("invariants after %s to %s", Invariants.printable(data), path).isEmpty();
         }
     }
 
     @Property(seed = "20261124", shrinking = ShrinkingMode.FULL)
     void anyWriteToAnyAttributeIsAnErrnoOrAccepted(@ForAll("mainlineFile") String path, @ForAll("junk") String data) {
-        tryWrite(KernelVersion.MAINLINE, path, data);
+        tryWrite(Kernel.MAINLINE, path, data);
     }
 
     @Property(seed = "17")
     void numbersToTheIdAttributes(@ForAll("idAttribute") String path, @ForAll("number") String data) {
-        tryWrite(KernelVersion.MAINLINE, path, data);
+        tryWrite(Kernel.MAINLINE, path, data);
     }
 
     @Provide
@@ -163,7 +163,7 @@ class AttributeFuzzTest {
 
     @Property(tries = 800, seed = "60")
     void masksToApmaskAqmaskAndApConfig(@ForAll("maskFile") String path, @ForAll("mask") String data) {
-        tryWrite(KernelVersion.MAINLINE, path, data);
+        tryWrite(Kernel.MAINLINE, path, data);
     }
 
     @Provide
@@ -177,7 +177,7 @@ class AttributeFuzzTest {
     }
 
     @Property(tries = 300, seed = "517")
-    void olderKernelsRefuseJunkToo(@ForAll("olderKernel") KernelVersion v, @ForAll("junk") String data,
+    void olderKernelsRefuseJunkToo(@ForAll("olderKernel") Kernel v, @ForAll("junk") String data,
             @ForAll("anyAttr") String attr) {
         Host host = richHost(v);
         List<String> files = writableFiles(host).stream().filter(p -> p.endsWith("/" + attr)).toList();
@@ -187,8 +187,8 @@ class AttributeFuzzTest {
     }
 
     @Provide
-    Arbitrary<KernelVersion> olderKernel() {
-        return Arbitraries.of(KernelVersion.PRE_DYNAMIC, KernelVersion.V6_0);
+    Arbitrary<Kernel> olderKernel() {
+        return Arbitraries.of(Kernel.V5_17, Kernel.V6_0);
     }
 
     @Provide
@@ -199,7 +199,7 @@ class AttributeFuzzTest {
 
     @Example
     void aFewKnownAnswers() {
-        Host host = richHost(KernelVersion.MAINLINE);
+        Host host = richHost(Kernel.MAINLINE);
         Sysfs s = new Sysfs(host);
         Map<String, Errno> expect = new TreeMap<>();
         expect.put("-1", Errno.EINVAL);
