@@ -38,9 +38,9 @@ class AttributeFuzzTest {
     static final Fuzz.Tally TALLY = new Fuzz.Tally("attributes");
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"/sys/bus/ap/apmask\n", "/sys/bus/ap/aqmask\n", "assign_adapter", "assign_domain",
+    @DictionaryEntries({"/sys/bus/ap/apmask\\x0A", "/sys/bus/ap/aqmask\\x0A", "assign_adapter", "assign_domain",
         "assign_control_domain", "ap_config", "/sys/devices/vfio_ap/matrix/", Fuzz.U1, Fuzz.U2, "0x", "+", "-", ",",
-        "05.0004", "06.0047", "5.17 ", "6.0 ", "\n", "0x47", "255", "256"})
+        "05.0004", "06.0047", "5.17 ", "6.0 ", "\\x0A", "0x47", "255", "256"})
     void anyWrite(byte[] input) {
         String in = Fuzz.latin1(input);
         String head = Fuzz.firstLine(in);

@@ -43,7 +43,7 @@ class ExplainFuzzTest {
     @FuzzTest(maxDuration = "10m")
     @DictionaryEntries({"--mdev", "--apqn", "--apmask", "--aqmask", "--try", "--kernel", Fuzz.U1, Fuzz.U2, "05.0004",
         "echo ", " > /sys/bus/ap/apmask", " > /sys/bus/ap/devices/card05/config", "/assign_adapter", "+5", "-4", "0x",
-        "6.0", "5.17", "\n"})
+        "6.0", "5.17", "\\x0A"})
     void anyOptions(byte[] input) {
         Path f = host();
         byte[] before = bytes(f);

@@ -31,9 +31,9 @@ class MdevctlFuzzTest {
             "echo 4 > /sys/devices/vfio_ap/matrix/" + Fuzz.U1 + "/assign_domain");
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"{", "}", "[", "]", "\"mdev_type\"", "\"vfio_ap-passthrough\"", "\"start\"", "\"auto\"",
-        "\"manual\"", "\"attrs\"", "\"assign_adapter\"", "\"assign_domain\"", "\"assign_control_domain\"", "\"matrix\"",
-        "\"" + U3 + "\"", ":", ",", "\"0x5\"", "\"5\"", "\"4\"", "\"../\"", "\\u0000"})
+    @DictionaryEntries({"{", "}", "[", "]", "\\\"", "mdev_type", "vfio_ap-passthrough", "start", "auto", "manual",
+        "attrs", "assign_adapter", "assign_domain", "assign_control_domain", "matrix", U3, ":", ",", "0x5", "5", "4", "../",
+        "\\\\u0000"})
     void anyDefinition(byte[] input) {
         Path f = Fuzz.file(".json", input);
         try {

@@ -37,8 +37,8 @@ class ShellFuzzTest {
     @DictionaryEntries({"echo ", "cat ", "ls ", "cd ", "lszcrypt", "aplab host ", "aplab guest start g1 --mdev ",
         "aplab guest stop g1", " > ", " >> ", " 2> ", " 2>&1", " 1> ", "/dev/null", "/nonexistent/x", "/sys/bus/ap/apmask",
         "/sys/bus/ap/aqmask", "/sys/devices/vfio_ap/matrix/", "/assign_adapter", "/assign_domain", "/remove",
-        "/sys/bus/ap/devices/card05/config", "/sys/bus/ap/drivers/vfio_ap/bind", "05.0004", Fuzz.U1, Fuzz.U2, "'", "\"",
-        "\\", "\n", "--adapters ", "--domains ", "-n ", "-e "})
+        "/sys/bus/ap/devices/card05/config", "/sys/bus/ap/drivers/vfio_ap/bind", "05.0004", Fuzz.U1, Fuzz.U2, "'", "\\\"",
+        "\\\\", "\\x0A", "--adapters ", "--domains ", "-n ", "-e "})
     void anyLines(byte[] input) {
         Session s = new Session();
         for (String c : SETUP) {

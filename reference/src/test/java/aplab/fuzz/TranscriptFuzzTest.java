@@ -21,8 +21,8 @@ class TranscriptFuzzTest {
     static final Fuzz.Tally TALLY = new Fuzz.Tally("transcripts");
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"```console\n", "```\n", "~~~\n", "$ ", "# ", "\r\n", "echo ", "cat /sys/bus/ap/apmask",
-        "aplab host --adapters 5 --domains 4", "```console extra\n", "    ```", "\0"})
+    @DictionaryEntries({"```console\\x0A", "```\\x0A", "~~~\\x0A", "$ ", "# ", "\\x0D\\x0A", "echo ", "cat /sys/bus/ap/apmask",
+        "aplab host --adapters 5 --domains 4", "```console extra\\x0A", "    ```", "\\x00"})
     void anyFile(byte[] input) {
         Path f = Fuzz.file(".md", input);
         try {
