@@ -71,6 +71,7 @@ struct ap_queue {
 	struct ap_card *card;
 	ap_qid_t qid;
 	bool probed; /* in the bus's table of probed queues (ap_queues) */
+	int devidx; /* place in the bus's device list */
 };
 #define to_ap_dev(x) container_of((x), struct ap_device, device)
 #define to_ap_queue(x) container_of((x), struct ap_queue, ap_dev.device)

@@ -371,8 +371,12 @@ static void revise_bindings(void)
 	int i;
 	for (i = 0; i < ndev; i++) {
 		struct ap_queue *q = devlist[i];
-		int card = AP_QID_CARD(q->qid), queue = AP_QID_QUEUE(q->qid), devres;
+		int card, queue, devres;
 		struct ap_driver *drv;
+		if (!q)
+			continue;
+		card = AP_QID_CARD(q->qid);
+		queue = AP_QID_QUEUE(q->qid);
 		if (!q->ap_dev.device.driver)
 			continue; /* the kernel would read flags through a NULL driver here */
 		mutex_lock(&ap_perms_mutex);
@@ -431,6 +435,8 @@ static struct ap_queue *find_by_name(const char *buf)
 	int i;
 	char name[16];
 	for (i = 0; i < ndev; i++) {
+		if (!devlist[i])
+			continue;
 		snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(devlist[i]->qid), AP_QID_QUEUE(devlist[i]->qid));
 		if (sysfs_streq(name, buf))
 			return devlist[i];
@@ -491,18 +497,25 @@ struct ap_card *apbus_card(int apid) { return (apid >= 0 && apid < AP_DEVICES) ?
 
 /* ------------------------------------------------------------------ scan */
 static void queue_release(struct device *dev) { (void)dev; }
+/* the device list without the holes unregister_queue left, in registration order */
+static void compact_devlist(void)
+{
+	int i, n = 0;
+	for (i = 0; i < ndev; i++)
+		if (devlist[i]) {
+			devlist[i]->devidx = n;
+			devlist[n++] = devlist[i];
+		}
+	ndev = n;
+}
 static void unregister_queue(struct ap_queue *q)
 {
 	int i;
 	mutex_lock(&q->ap_dev.device.mutex);
 	release_driver(q);
 	mutex_unlock(&q->ap_dev.device.mutex);
-	for (i = 0; i < ndev; i++)
-		if (devlist[i] == q) {
-			memmove(&devlist[i], &devlist[i + 1], (ndev - i - 1) * sizeof(devlist[0]));
-			ndev--;
-			break;
-		}
+	(void)i;
+	devlist[q->devidx] = NULL; /* squeezed out by compact_devlist() */
 	queues[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kfree(q);
 }
@@ -520,6 +533,7 @@ static void register_queue(struct ap_card *card, int apqi)
 		capdev = capdev ? 2 * capdev : 1024;
 		devlist = realloc(devlist, capdev * sizeof(*devlist));
 	}
+	q->devidx = ndev;
 	devlist[ndev++] = q;
 	attach(q);
 }
@@ -598,6 +612,7 @@ void apbus_configure(const struct oracle_cfg *cfg)
 		scan_adapter(apid);
 	if (changed)
 		notify(true);
+	compact_devlist();
 	mutex_unlock(&ap_scan_bus_mutex);
 }
 
@@ -605,8 +620,10 @@ void apbus_configure(const struct oracle_cfg *cfg)
 void apbus_reset(void)
 {
 	int apid;
-	while (ndev)
-		unregister_queue(devlist[ndev - 1]);
+	for (apid = ndev - 1; apid >= 0; apid--)
+		if (devlist[apid])
+			unregister_queue(devlist[apid]);
+	ndev = 0;
 	for (apid = 0; apid < AP_DEVICES; apid++) {
 		kfree(cards[apid]);
 		cards[apid] = NULL;

@@ -76,6 +76,7 @@ struct guest {
 	struct eventfd_ctx *req[MAX_GUEST_MDEVS];
 	int nvdev;
 	bool used;
+	bool running; /* started and not stopped (a device the driver took back leaves it running) */
 };
 static struct guest guests[MAX_GUESTS];
 
@@ -159,11 +160,12 @@ enum what {
 	W_BIND, W_UNBIND, W_UEVENT,
 	W_MATRIX_ATTR, W_AVAILABLE, W_CREATE, W_DEVICE_API, W_TYPE_NAME,
 	W_MDEV_ATTR, W_MDEV_REMOVE,
+	W_FOREIGN, /* in aplab's sysfs, not in the harness's: any access is "not supported" */
 };
 enum dir {
 	D_ROOT, D_SYS, D_BUS, D_SYS_DEVICES, D_VFIO_AP_ROOT, D_MATRIX_BUS, D_MATRIX_BUS_DEVICES,
 	D_AP, D_AP_DEVICES, D_CARD, D_QUEUE, D_DRIVERS, D_DRIVER, D_MATRIX, D_TYPES, D_TYPE,
-	D_TYPE_DEVICES, D_MDEV,
+	D_TYPE_DEVICES, D_MDEV, D_DEVICES_AP, D_MDEV_BUS, D_MDEV_BUS_DEVICES, D_CLASS, D_CLASS_MDEV_BUS,
 };
 struct node {
 	enum kind kind;
@@ -227,14 +229,109 @@ static const struct attribute_group **queue_groups_of(struct ap_queue *q)
 	queue_groups[n] = NULL;
 	return queue_groups;
 }
+/*
+ * Entries aplab's sysfs has (the whole layout of a real host) that the harness does not serve:
+ * listed by ls, "not supported" when used. Their content is the AP bus's, zcrypt's, the driver
+ * core's or the mdev core's, not the vfio_ap driver's.
+ */
+static const char *const foreign_ap[] = { "ap_domain", "ap_interrupts", "config_time", "poll_thread",
+	"poll_timeout", "scans", "bindings", "drivers_autoprobe", "drivers_probe", "uevent", NULL };
+static const char *const foreign_card[] = { "raw_hwtype", "depth", "ap_functions", "request_count",
+	"requestq_count", "pendingq_count", "modalias", "chkstop", "online", "load", "uevent", "driver",
+	"subsystem", NULL };
+static const char *const foreign_queue[] = { "request_count", "requestq_count", "pendingq_count",
+	"chkstop", "uevent", "subsystem", NULL };
+static const char *const foreign_matrix[] = { "driver", "subsystem", "uevent", NULL };
+static const char *const foreign_mdev[] = { "uevent", "mdev_type", "driver", "subsystem", "iommu_group", NULL };
+static const char *const foreign_mdev_bus[] = { "drivers", "drivers_autoprobe", "drivers_probe", "uevent", NULL };
+static void foreign_names(const struct node *d, const char *const **list, const char **extra, const char **extra2, const char **extra3)
+{
+	*list = NULL;
+	*extra = *extra2 = *extra3 = NULL;
+	switch (d->dir) {
+	case D_AP:
+		*list = foreign_ap;
+		if (ORACLE_KERNEL >= 612)
+			*extra = "features";
+		break;
+	case D_CARD:
+		*list = foreign_card;
+		if (d->card->type[4] == 'C' || d->card->type[4] == 'P')
+			*extra = "serialnr";
+		break;
+	case D_QUEUE:
+		*list = foreign_queue;
+		if (ORACLE_KERNEL >= 612)
+			*extra = "ap_functions";
+		if (d->queue->ap_dev.device.driver) {
+			*extra2 = "driver";
+			if (d->queue->ap_dev.device.driver != &oracle_vfio_ap_drv->driver) {
+				*extra3 = "online";
+				/* and load: below */
+			}
+		}
+		break;
+	case D_MATRIX: *list = foreign_matrix; break;
+	case D_MDEV: *list = foreign_mdev; break;
+	case D_MDEV_BUS: *list = foreign_mdev_bus; break;
+	case D_DRIVERS: *extra = "cex4card"; break;
+	case D_SYS: *extra = "kernel"; break;
+	case D_MATRIX_BUS: *extra = "drivers"; break;
+	case D_DEVICES_AP: *extra = "uevent"; break;
+	default: break;
+	}
+}
+static bool is_foreign(const struct node *d, const char *name)
+{
+	const char *const *list, *e1, *e2, *e3;
+	int i;
+	foreign_names(d, &list, &e1, &e2, &e3);
+	for (i = 0; list && list[i]; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	if (d->dir == D_QUEUE && e3 && !strcmp(name, "load"))
+		return true;
+	return (e1 && !strcmp(e1, name)) || (e2 && !strcmp(e2, name)) || (e3 && !strcmp(e3, name));
+}
+static void add_foreign(const struct node *d, struct names *ns)
+{
+	const char *const *list, *e1, *e2, *e3;
+	int i;
+	foreign_names(d, &list, &e1, &e2, &e3);
+	for (i = 0; list && list[i]; i++)
+		add_name(ns, list[i]);
+	if (e1)
+		add_name(ns, e1);
+	if (e2)
+		add_name(ns, e2);
+	if (e3) {
+		add_name(ns, e3);
+		if (d->dir == D_QUEUE)
+			add_name(ns, "load");
+	}
+}
 static void list_dir(const struct node *d, struct names *ns)
 {
+	add_foreign(d, ns);
 	int a, b;
 	switch (d->dir) {
 	case D_ROOT: add_name(ns, "sys"); break;
-	case D_SYS: add_name(ns, "bus"); add_name(ns, "devices"); break;
-	case D_BUS: add_name(ns, "ap"); add_name(ns, "matrix"); break;
-	case D_SYS_DEVICES: add_name(ns, "vfio_ap"); break;
+	case D_SYS: add_name(ns, "bus"); add_name(ns, "class"); add_name(ns, "devices"); break;
+	case D_BUS: add_name(ns, "ap"); add_name(ns, "matrix"); add_name(ns, "mdev"); break;
+	case D_SYS_DEVICES: add_name(ns, "ap"); add_name(ns, "vfio_ap"); break;
+	case D_DEVICES_AP:
+		for (a = 0; a < AP_DEVICES; a++) {
+			char n[16];
+			if (!apbus_card(a))
+				continue;
+			snprintf(n, sizeof(n), "card%02x", a);
+			add_name(ns, n);
+		}
+		break;
+	case D_MDEV_BUS: add_name(ns, "devices"); break;
+	case D_MDEV_BUS_DEVICES: add_mdevs(ns); break;
+	case D_CLASS: add_name(ns, "mdev_bus"); break;
+	case D_CLASS_MDEV_BUS: add_name(ns, "matrix"); break;
 	case D_VFIO_AP_ROOT: add_name(ns, "matrix"); break;
 	case D_MATRIX_BUS: add_name(ns, "devices"); break;
 	case D_MATRIX_BUS_DEVICES: add_name(ns, "matrix"); break;
@@ -326,13 +423,28 @@ static bool child(const struct node *d, const char *name, struct node *out)
 	out->queue = d->queue;
 	out->drv = d->drv;
 	out->mdev = d->mdev;
+	if (is_foreign(d, name)) {
+		out->kind = K_RO;
+		out->what = W_FOREIGN;
+		return true;
+	}
 #define DIR_(n, D) if (!strcmp(name, n)) { out->dir = D; return true; }
 #define FILE_(n, K, W) if (!strcmp(name, n)) { out->kind = K; out->what = W; return true; }
 	switch (d->dir) {
 	case D_ROOT: DIR_("sys", D_SYS); break;
-	case D_SYS: DIR_("bus", D_BUS); DIR_("devices", D_SYS_DEVICES); break;
-	case D_BUS: DIR_("ap", D_AP); DIR_("matrix", D_MATRIX_BUS); break;
-	case D_SYS_DEVICES: DIR_("vfio_ap", D_VFIO_AP_ROOT); break;
+	case D_SYS: DIR_("bus", D_BUS); DIR_("devices", D_SYS_DEVICES); DIR_("class", D_CLASS); break;
+	case D_BUS: DIR_("ap", D_AP); DIR_("matrix", D_MATRIX_BUS); DIR_("mdev", D_MDEV_BUS); break;
+	case D_SYS_DEVICES: DIR_("vfio_ap", D_VFIO_AP_ROOT); DIR_("ap", D_DEVICES_AP); break;
+	case D_CLASS: DIR_("mdev_bus", D_CLASS_MDEV_BUS); break;
+	case D_CLASS_MDEV_BUS: DIR_("matrix", D_MATRIX); break;
+	case D_MDEV_BUS: DIR_("devices", D_MDEV_BUS_DEVICES); break;
+	case D_MDEV_BUS_DEVICES:
+		if (mdev_find(name)) {
+			out->dir = D_MDEV;
+			out->mdev = mdev_find(name);
+			return true;
+		}
+		break;
 	case D_VFIO_AP_ROOT: DIR_("matrix", D_MATRIX); break;
 	case D_MATRIX_BUS: DIR_("devices", D_MATRIX_BUS_DEVICES); break;
 	case D_MATRIX_BUS_DEVICES: DIR_("matrix", D_MATRIX); break;
@@ -343,6 +455,7 @@ static bool child(const struct node *d, const char *name, struct node *out)
 		FILE_("ap_max_domain_id", K_RO, W_MAXDOM);
 		DIR_("devices", D_AP_DEVICES); DIR_("drivers", D_DRIVERS);
 		break;
+	case D_DEVICES_AP:
 	case D_AP_DEVICES:
 		if (!strncmp(name, "card", 4) && strlen(name) == 6 && isxdigit((unsigned char)name[4]) &&
 		    isxdigit((unsigned char)name[5])) {
@@ -355,7 +468,7 @@ static bool child(const struct node *d, const char *name, struct node *out)
 			out->card = apbus_card(apid);
 			return true;
 		}
-		if (parse_queue_name(name, &apid, &apqi) && apbus_queue(apid, apqi)) {
+		if (d->dir == D_AP_DEVICES && parse_queue_name(name, &apid, &apqi) && apbus_queue(apid, apqi)) {
 			char n[16];
 			snprintf(n, sizeof(n), "%02x.%04x", apid, apqi);
 			if (strcmp(n, name))
@@ -483,6 +596,8 @@ static int resolve(const char *abs, struct node *out)
 	struct node cur = { .kind = K_DIR, .dir = D_ROOT }, next;
 	snprintf(buf, sizeof(buf), "%s", abs);
 	for (tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (cur.what == W_FOREIGN)
+			return -EOPNOTSUPP;
 		if (cur.kind != K_DIR)
 			return -ENOTDIR;
 		if (!child(&cur, tok, &next))
@@ -490,12 +605,16 @@ static int resolve(const char *abs, struct node *out)
 		cur = next;
 	}
 	*out = cur;
-	return 0;
+	return cur.what == W_FOREIGN ? -EOPNOTSUPP : 0;
 }
 static bool is_dir(const char *abs)
 {
 	struct node n;
 	return !resolve(abs, &n) && n.kind == K_DIR;
+}
+static void not_supported(const char *cmd, const char *arg)
+{
+	out_line("aplab-oracle: not supported: %s %s", cmd, arg);
 }
 
 /* the page a show function fills: one page, the rest poisoned so an overrun is reported */
@@ -718,7 +837,17 @@ static void do_write(const char *target, const char *value, size_t len, const ch
 	int rc;
 	size_t off;
 	normalize(cwd, target, abs, sizeof(abs));
+	if (!strcmp(abs, "/dev/null"))
+		return; /* bash writes it away */
+	if (!strncmp(abs, "/dev/", 5) || !strcmp(abs, "/dev")) {
+		not_supported(writer ? writer : "write to", target);
+		return;
+	}
 	rc = resolve(abs, &n);
+	if (rc == -EOPNOTSUPP) {
+		not_supported(writer ? writer : "write to", target);
+		return;
+	}
 	if (rc == -ENOENT) {
 		snprintf(parent, sizeof(parent), "%s", abs);
 		slash = strrchr(parent, '/');
@@ -887,12 +1016,25 @@ static void cmd_cat(struct parsed *p)
 		return;
 	}
 	for (i = 1; i < p->nwords; i++) {
+		char abs[8192];
+		struct node n;
+		normalize(cwd, p->words[i], abs, sizeof(abs));
+		if (resolve(abs, &n) == -EOPNOTSUPP) {
+			not_supported("cat", p->words[i]);
+			return;
+		}
+	}
+	for (i = 1; i < p->nwords; i++) {
 		char abs[8192], *buf;
 		struct node n;
 		int rc;
 		ssize_t r;
 		normalize(cwd, p->words[i], abs, sizeof(abs));
 		rc = resolve(abs, &n);
+		if (rc == -EOPNOTSUPP) {
+			not_supported("cat", p->words[i]);
+			continue;
+		}
 		if (!rc && n.kind == K_DIR)
 			rc = -EISDIR;
 		if (!rc && n.kind == K_WO)
@@ -931,6 +1073,19 @@ static void cmd_ls(struct parsed *p)
 	if (nt == 0) {
 		targets = &dot;
 		nt = 1;
+	}
+	for (i = 0; i < nt; i++) {
+		char abs[8192];
+		struct node n;
+		if (targets[i][0] == '-' && targets[i][1]) {
+			not_supported("ls", targets[i]); /* -l and friends: the harness lists names only */
+			return;
+		}
+		normalize(cwd, targets[i], abs, sizeof(abs));
+		if (resolve(abs, &n) == -EOPNOTSUPP) {
+			not_supported("ls", targets[i]);
+			return;
+		}
 	}
 	for (i = 0; i < nt; i++) {
 		char abs[8192];
@@ -974,7 +1129,9 @@ static void cmd_cd(struct parsed *p)
 		return;
 	}
 	normalize(cwd, target, abs, sizeof(abs));
-	if (resolve(abs, &n))
+	if (resolve(abs, &n) == -EOPNOTSUPP)
+		not_supported("cd", target);
+	else if (resolve(abs, &n))
 		out_line("bash: cd: %s: No such file or directory", target);
 	else if (n.kind != K_DIR)
 		out_line("bash: cd: %s: Not a directory", target);
@@ -1232,7 +1389,7 @@ static void cmd_guest(struct parsed *p, int start)
 	if (!strcmp(sub, "stop") && p->nwords == start + 2) {
 		struct guest *g = guest_find(p->words[start + 1]);
 		int i;
-		if (!g || !g->nvdev) {
+		if (!g || !g->running) {
 			out_line("aplab: guest stop: guest %s is not running", p->words[start + 1]);
 			return;
 		}
@@ -1240,6 +1397,7 @@ static void cmd_guest(struct parsed *p, int start)
 			if (g->vdev[i]->kvm == g->kvm)
 				qemu_close(g, i);
 		g->nvdev = 0;
+		g->running = false;
 		return;
 	}
 	if (!strcmp(sub, "start")) {
@@ -1286,7 +1444,7 @@ static void cmd_guest(struct parsed *p, int start)
 			return;
 		}
 		old = guest_find(name);
-		if (old && old->nvdev) {
+		if (old && old->running) {
 			out_line("aplab: guest start: guest %s is already running", name);
 			return;
 		}
@@ -1317,6 +1475,7 @@ static void cmd_guest(struct parsed *p, int start)
 			snprintf(ng.name, sizeof(ng.name), "%s", name);
 			ng.kvm = kvm;
 			ng.used = true;
+			ng.running = true;
 			for (i = 0; i < nm; i++) {
 				struct vfio_device *vdev = mdev_vfio(mdevs[i]);
 				rc = vfio_open(vdev, kvm);
@@ -1367,10 +1526,49 @@ static void cmd_aplab(struct parsed *p)
 }
 
 /* ------------------------------------------------------------------ one command line */
+/*
+ * Redirections beyond one "> FILE" / ">> FILE" (2>, 1>, 2>&1, several): aplab's shell runs them
+ * as bash does (shell/Redirections.java); the harness leaves them to it.
+ */
+static bool fancy_redirect(const char *line)
+{
+	int n = 0;
+	char q = 0;
+	const char *c;
+	for (c = line; *c; c++) {
+		if (q) {
+			if (*c == q)
+				q = 0;
+			else if (q == '"' && *c == '\\' && c[1])
+				c++;
+			continue;
+		}
+		if (*c == '\'' || *c == '"') {
+			q = *c;
+		} else if (*c == '\\' && c[1]) {
+			c++;
+		} else if (*c == '>') {
+			if (c > line && isdigit((unsigned char)c[-1]) && (c - 1 == line || c[-2] == ' ' || c[-2] == '\t'))
+				return true;
+			if (c[1] == '>')
+				c++;
+			if (c[1] == '&')
+				return true;
+			n++;
+		}
+	}
+	return n > 1;
+}
+
 void shell_execute(const char *line)
 {
 	struct parsed p;
 	const char *cmd;
+	if (fancy_redirect(line)) {
+		out_line("aplab-oracle: not supported: %s", line);
+		oracle_run_pending_work();
+		return;
+	}
 	parse_line(line, &p);
 	if (p.unsupported) {
 		out_line("aplab: unsupported shell syntax: %s", p.unsupported);
@@ -1403,7 +1601,7 @@ void shell_execute(const char *line)
 		}
 	} else if (!strcmp(cmd, "cd")) {
 		cmd_cd(&p);
-	} else if (!strcmp(cmd, "lszcrypt")) {
+	} else if (!strcmp(cmd, "lszcrypt") || !strcmp(cmd, "ap-check") || !strcmp(cmd, "help") || !strcmp(cmd, "history")) {
 		out_line("aplab-oracle: not supported: %s", cmd);
 	} else {
 		out_line("aplab: unknown command: %s", cmd);

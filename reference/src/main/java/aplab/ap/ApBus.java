@@ -31,6 +31,8 @@ public final class ApBus {
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
     private final NavigableMap<Integer, ApCard> cards = new ConcurrentSkipListMap<>();
     private final NavigableMap<Apqn, ApQueue> queues = new ConcurrentSkipListMap<>();
+    /** Counts device registrations (device_add appends to the bus's klist). */
+    private final java.util.concurrent.atomic.AtomicLong registrations = new java.util.concurrent.atomic.AtomicLong();
     /** ap_perms.apm / ap_perms.aqm: all ones at boot (every queue reserved for the default drivers). */
     private final ApMask apmask = ApMask.allOnes();
     private final ApMask aqmask = ApMask.allOnes();
@@ -187,7 +189,12 @@ public final class ApBus {
      * pointer there, which the model does not imitate.
      */
     public void reviseBindings() {
-        for (ApQueue q : new ArrayList<>(queues.values())) {
+        // bus_for_each_dev walks the bus's klist: the order the devices were registered in, so a
+        // queue added by a later configuration change comes after the others (found by the kernel
+        // oracle, whose reset order showed it)
+        List<ApQueue> inOrder = new ArrayList<>(queues.values());
+        inOrder.sort(java.util.Comparator.comparingLong(q -> q.registration));
+        for (ApQueue q : inOrder) {
             ApDriver drv = q.driver();
             if (drv == null) {
                 continue;
@@ -406,6 +413,7 @@ public final class ApBus {
                 unregister(q);
             } else if (domIn && q == null) {
                 q = new ApQueue(apqn, card, lockdep.newLock("&dev->mutex"));
+                q.registration = registrations.incrementAndGet();
                 queues.put(apqn, q);
                 attach(q);
             }

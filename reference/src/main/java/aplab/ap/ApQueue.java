@@ -13,6 +13,8 @@ public final class ApQueue {
     private final TrackedLock deviceLock;
     private volatile ApDriver driver;
     private volatile Object drvdata;
+    /** Its place in the bus's device list (registration order, for bus_for_each_dev). */
+    volatile long registration;
     /**
      * aq->dev_state above AP_DEV_STATE_UNINITIATED: set when ap_scan_domains creates the queue on a
      * configured card and by ap_queue_init_state (zcrypt's probe); cleared by ap_queue_remove when a

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +34,19 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return check(files, update, TranscriptRunner::run, "aplab", () -> { },
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Checks each file with {@code runner} (a fresh host per file): a unified diff per differing
+     * file, then {@code N passed, N failed}; returns the exit status (0 all match, 1 some differ,
+     * 2 a file is not a readable transcript). A runner that cannot run a file returns null (it says
+     * why itself, e.g. the kernel oracle's "not runnable" list, printed by {@code beforeSummary});
+     * such a file is neither passed nor failed. {@code prog} prefixes the one-line errors.
+     */
+    public static int check(List<Path> files, boolean update, Function<Transcript, TranscriptRunner.Result> runner,
+            String prog, Runnable beforeSummary, PrintWriter out, PrintWriter err) {
         int passed = 0;
         int failed = 0;
         boolean unreadable = false;
@@ -43,12 +55,16 @@ public final class CheckCommand implements Callable<Integer> {
             try {
                 t = Transcript.read(f);
             } catch (TranscriptException e) {
-                err.println("aplab: " + e.oneLine());
+                err.println(prog + ": " + e.oneLine());
+                err.flush();
                 unreadable = true;
                 failed++;
                 continue;
             }
-            TranscriptRunner.Result r = TranscriptRunner.run(t);
+            TranscriptRunner.Result r = runner.apply(t);
+            if (r == null) {
+                continue;
+            }
             if (r.passed()) {
                 passed++;
                 continue;
@@ -59,7 +75,7 @@ public final class CheckCommand implements Callable<Integer> {
                     out.println("updated " + f);
                     passed++;
                 } catch (IOException e) {
-                    err.println("aplab: " + f + ": cannot write: " + e.getMessage());
+                    err.println(prog + ": " + f + ": cannot write: " + e.getMessage());
                     failed++;
                 }
                 continue;
@@ -67,6 +83,7 @@ public final class CheckCommand implements Callable<Integer> {
             r.diff().forEach(out::println);
             failed++;
         }
+        beforeSummary.run();
         out.println(passed + " passed, " + failed + " failed");
         out.flush();
         return unreadable ? 2 : failed > 0 ? 1 : 0;

@@ -49,7 +49,8 @@ public final class MdevctlCommand implements Callable<Integer> {
 
     @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Versions.class,
             description = {"Start an mdevctl definition on a modelled host as 'mdevctl start' does.",
-                "Like mdevctl, it creates the mdev, then writes each attribute in order; the first refusal removes the"
+                "Like mdevctl with s390-tools installed, it first runs the ap-check callout (a refusal creates nothing),"
+                    + " then creates the mdev and writes each attribute in order; the first refusal removes the"
                     + " device and fails. Prints what mdevctl prints, then aplab's explanation (lines 'aplab: ...').",
                 "Exit status: mdevctl's (0 or 1); 2 for unreadable input."})
     static final class Start implements Callable<Integer> {
@@ -70,6 +71,9 @@ public final class MdevctlCommand implements Callable<Integer> {
 
         @Option(names = "--writes", description = "Also print each sysfs write mdevctl made, as transcript lines.")
         boolean writes;
+
+        @Option(names = "--no-callout", description = "Start as mdevctl does without s390-tools' ap-check callout installed.")
+        boolean noCallout;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -102,7 +106,7 @@ public final class MdevctlCommand implements Callable<Integer> {
                 if (devs.size() > 1) {
                     out.println("# mdevctl start -u " + d.uuid() + " -p " + d.parent() + " --jsonfile " + file.getFileName());
                 }
-                MdevctlStart.Result r = MdevctlStart.start(session, done, d);
+                MdevctlStart.Result r = MdevctlStart.start(session, done, d, !noCallout);
                 if (writes) {
                     for (MdevctlStart.Write w : r.writes()) {
                         out.println("$ " + w.command());

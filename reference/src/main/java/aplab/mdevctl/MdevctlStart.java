@@ -23,11 +23,15 @@ import java.util.Locale;
  * {@code aplab:}.
  *
  * <p>The model has one mdev parent, {@code matrix} (mdevctl finds it as
- * /sys/class/mdev_bus/matrix, a link to /sys/devices/vfio_ap/matrix). mdevctl's callout scripts
- * (s390-tools installs one for vfio_ap that checks definitions before a start) are not modelled.
+ * /sys/class/mdev_bus/matrix, a link to /sys/devices/vfio_ap/matrix). s390-tools installs a
+ * callout for vfio_ap ({@link ApCheck}); mdevctl runs it before the start, as here unless the
+ * caller says there is none.
  */
 public final class MdevctlStart {
     private static final String MATRIX = "/sys/devices/vfio_ap/matrix";
+    /** mdevctl's parent_base()/PARENT and mdev_base(): the paths it writes through. */
+    private static final String PARENT = "/sys/class/mdev_bus/matrix";
+    private static final String MDEVS = "/sys/bus/mdev/devices";
 
     /** One sysfs write mdevctl made: the equivalent shell line and what it printed in a shell. */
     public record Write(String command, List<String> shellOutput) {
@@ -45,6 +49,16 @@ public final class MdevctlStart {
      * was before (for explaining a refusal; may be null).
      */
     public static Result start(Session session, List<String> baseCommands, MdevctlDefinition.Device d) {
+        return start(session, baseCommands, d, true);
+    }
+
+    /**
+     * Starts a device; with {@code callout} s390-tools' ap-check runs first as mdevctl runs an
+     * installed callout (pre-start, the definition as JSON on its stdin): its stderr is printed
+     * as mdevctl prints it ({@code ap-check: } before the first line), and a refusal ends the
+     * start before anything is created.
+     */
+    public static Result start(Session session, List<String> baseCommands, MdevctlDefinition.Device d, boolean callout) {
         List<String> printed = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<Write> writes = new ArrayList<>();
@@ -57,12 +71,24 @@ public final class MdevctlStart {
                     "an mdev " + uuid + " exists already; 'mdevctl stop -u " + uuid + "' (echo 1 > " + MATRIX + "/" + uuid
                             + "/remove) removes it");
         }
+        if (callout) {
+            ApCheck.Result r = ApCheck.run(new ApCheck.Env(sysfs, java.util.Map.of(), null, null),
+                    List.of("-e", "pre", "-a", "start", "-s", "none", "-u", uuid, "-p", parent, "-t", d.mdevType()),
+                    MdevctlDefinition.toJson(d));
+            printCalloutStderr(r, printed);
+            if (r.status() != 0 && r.status() != 2) {
+                return fail(printed, notes, writes, "Script '\"" + ApCheck.SCRIPT + "\"' failed with status '" + r.status() + "'",
+                        null, "s390-tools' ap-check refused the start (exit " + r.status() + "): nothing was created;"
+                                + " 'aplab mdevctl start --no-callout' starts it as mdevctl does without the callout");
+            }
+        }
         if (!parent.equals("matrix")) {
             String msg = parent.equalsIgnoreCase("matrix") ? "Unable to find parent device '" + parent + "'. Did you mean 'matrix'?"
                     : "Unable to find parent device '" + parent + "'";
             return fail(printed, notes, writes, msg, null, "vfio_ap's mdev parent is 'matrix' (/sys/class/mdev_bus/matrix)");
         }
-        String types = MATRIX + "/mdev_supported_types";
+        // mdevctl finds the parent under /sys/class/mdev_bus and the device under /sys/bus/mdev/devices
+        String types = PARENT + "/mdev_supported_types";
         if (!sysfs.isDirectory(types + "/" + d.mdevType())) {
             return fail(printed, notes, writes, "Parent matrix does not support mdev type " + d.mdevType(), null,
                     "the matrix device's only type is vfio_ap-passthrough");
@@ -77,11 +103,18 @@ public final class MdevctlStart {
             return fail(printed, notes, writes, "Failed to create mdev " + uuid + ", type " + d.mdevType() + " on matrix", e,
                     "writing the UUID to create failed: " + e.name());
         }
-        String dev = MATRIX + "/" + uuid;
+        String dev = MDEVS + "/" + uuid;
         for (int i = 0; i < d.attrs().size(); i++) {
             MdevctlDefinition.Attr a = d.attrs().get(i);
-            String path = Sysfs.normalize("/", dev + "/" + a.name());
+            String path = dev + "/" + a.name();
             String where = "attribute " + (i + 1) + " of " + d.attrs().size() + " (line " + a.line() + ")";
+            if (!isAttributeName(sysfs, dev, a.name())) {
+                stop(session, dev, writes, done);
+                return fail(printed, notes, writes, "Invalid attribute '" + a.name() + "'", null,
+                        where + ": '" + a.name() + "' is no attribute of the mdev (a name in " + dev + ", without '/');"
+                                + " mdevctl itself only checks that the joined path exists, so on a real host it would"
+                                + " write wherever the path leads");
+            }
             if (!sysfs.exists(path)) {
                 stop(session, dev, writes, done);
                 return fail(printed, notes, writes, "Invalid attribute '" + a.name() + "'", null,
@@ -95,7 +128,7 @@ public final class MdevctlStart {
                 String cmd = writes.get(writes.size() - 2).command();
                 notes.add(where + ": '" + cmd + "' failed with " + e.name() + " (" + e.strerror() + ")");
                 if (baseCommands != null) {
-                    List<String> why = WhatIf.run(() -> replay(before), cmd);
+                    List<String> why = WhatIf.run(() -> replay(before), cmd.replace(MDEVS + "/", MATRIX + "/"));
                     for (String w : why) {
                         if (w.startsWith("    ")) {
                             notes.add("  " + w.strip());
@@ -116,6 +149,18 @@ public final class MdevctlStart {
             notes.add(l.startsWith("mdev ") ? l : l.strip());
         }
         return new Result(0, printed, notes, writes);
+    }
+
+    /** Whether {@code name} can be an entry of the mdev's directory (not a path that leaves it). */
+    static boolean isAttributeName(Sysfs sysfs, String dev, String name) {
+        return !(name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."));
+    }
+
+    /** mdevctl's print_err: the script's name and ': ' before its whole stderr (so before its first line). */
+    static void printCalloutStderr(ApCheck.Result r, List<String> printed) {
+        for (int i = 0; i < r.stderr().size(); i++) {
+            printed.add((i == 0 ? "ap-check: " : "") + r.stderr().get(i));
+        }
     }
 
     private static Session replay(List<String> commands) {

@@ -139,6 +139,9 @@ public final class Help {
             row(out, b.synopsis(), b.summary());
         }
         out.add("");
+        out.add("Redirections as in bash: > and >> (the same write to a sysfs file), 1>, 2>, 2>&1 and /dev/null;");
+        out.add("pipes, ';', '&&' and '<' are not part of this shell.");
+        out.add("");
         out.add("Where things are (ls and cd to look around, cat to read, echo to write):");
         for (String[] p : PATHS) {
             row(out, p[0], p[1]);

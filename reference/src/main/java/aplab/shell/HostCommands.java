@@ -283,15 +283,20 @@ public final class HostCommands implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                Guest g = parent.session.host().guest(name);
-                if (g == null) {
-                    parent.out.add("aplab: guest show: no guest " + name);
-                    return 1;
-                }
-                parent.out.addAll(g.kvm().show());
-                return 0;
+                List<String> lines = guestShow(parent.session.host(), name);
+                parent.out.addAll(lines);
+                return parent.session.host().guest(name) == null ? 1 : 0;
             }
         }
+    }
+
+    /**
+     * What {@code aplab guest show NAME} prints: the guest's CRYCB in three lines, or that there is
+     * no such guest (also used by the kernel oracle's model side, which asks it after every command).
+     */
+    public static List<String> guestShow(Host host, String name) {
+        Guest g = host.guest(name);
+        return g == null ? List.of("aplab: guest show: no guest " + name) : g.kvm().show();
     }
 
     // ---------------------------------------------------------------- lockdep, kernel

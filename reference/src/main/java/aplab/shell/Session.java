@@ -2,10 +2,12 @@ package aplab.shell;
 
 import aplab.host.Host;
 import aplab.kernel.KernelVersion;
+import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -17,6 +19,7 @@ public final class Session {
     private Host host;
     private Sysfs sysfs;
     private String cwd = "/";
+    private final Set<PlantedBug> planted;
     /** Which s390-tools release lszcrypt and ap-check behave as ({@code aplab s390-tools}). */
     private aplab.lszcrypt.S390Tools s390Tools = aplab.lszcrypt.S390Tools.NEWEST;
 
@@ -25,12 +28,18 @@ public final class Session {
     }
 
     public Session(KernelVersion version) {
+        this(version, PlantedBug.fromSystemProperty());
+    }
+
+    /** A session whose hosts (this one and those after {@code aplab kernel}) have these defects planted. */
+    public Session(KernelVersion version, Set<PlantedBug> planted) {
+        this.planted = Set.copyOf(planted);
         reset(version);
     }
 
     /** A fresh host running the given kernel. */
     void reset(KernelVersion version) {
-        host = new Host(version);
+        host = new Host(version, planted);
         sysfs = new Sysfs(host);
         cwd = "/";
     }
@@ -58,7 +67,7 @@ public final class Session {
     /** Whether the first word of a command line is one this shell knows. */
     public static boolean knownCommand(String word) {
         return switch (word) {
-            case "echo", "cat", "ls", "cd", "lszcrypt", "aplab", "help" -> true;
+            case "echo", "cat", "ls", "cd", "lszcrypt", "ap-check", "aplab", "help" -> true;
             default -> false;
         };
     }
@@ -97,6 +106,7 @@ public final class Session {
                 case "ls" -> ls(out, args);
                 case "cd" -> cd(out, args);
                 case "lszcrypt" -> out.addAll(aplab.lszcrypt.Lszcrypt.run(host, args, s390Tools));
+                case "ap-check" -> ApCheckCommand.run(this, args, io::out, io::err);
                 case "aplab" -> aplab(out, args);
                 case "help" -> out.addAll(Help.lines(this, args));
                 default -> io.err("aplab: unknown command: " + cmd);

@@ -23,14 +23,29 @@ public final class TranscriptRunner {
     private TranscriptRunner() {
     }
 
+    /** Runs one command line and returns what it printed (the model's session, or the kernel oracle). */
+    @FunctionalInterface
+    public interface Shell {
+        List<String> execute(String command);
+    }
+
     /** Runs every command in order on one new session (one file is one host). */
     public static Result run(Transcript t) {
-        Session session = new Session();
+        return run(t, new Session()::execute);
+    }
+
+    /** Runs every command in order on {@code shell}, which must start from nothing. */
+    public static Result run(Transcript t, Shell shell) {
         List<List<String>> outputs = new ArrayList<>();
         for (Transcript.Command c : t.commands()) {
             // trailing blanks are not significant in a transcript (lszcrypt pads its last column)
-            outputs.add(session.execute(c.command()).stream().map(String::stripTrailing).toList());
+            outputs.add(shell.execute(c.command()).stream().map(String::stripTrailing).toList());
         }
+        return compare(t, outputs);
+    }
+
+    /** Compares each command's output (one list per command, in order) with what the file says. */
+    public static Result compare(Transcript t, List<List<String>> outputs) {
         String expected = t.expectedText();
         String actual = t.render(outputs);
         List<String> diff = List.of();

@@ -44,6 +44,8 @@ public final class VfioApOps implements ApDriver {
     private final ApBus bus;
     private final MatrixDev matrixDev;
     private final List<String> resetLog = Collections.synchronizedList(new ArrayList<>());
+    /** Orders links within a qtable bucket (guarded by mdevs_lock, like the links). */
+    private long linkSeq;
     private final Map<Apqn, Integer> zapqFaults = Collections.synchronizedMap(new HashMap<>());
     private final Map<String, Integer> guestUpdates = Collections.synchronizedMap(new HashMap<>());
     private volatile java.util.function.Consumer<String> filterTracer;
@@ -588,6 +590,7 @@ public final class VfioApOps implements ApDriver {
             return;
         }
         q.matrixMdev = m;
+        q.linkSeq = ++linkSeq;
         m.qtable.put(q.apqn(), q);
         updatePassable(m, q);
     }
@@ -854,7 +857,7 @@ public final class VfioApOps implements ApDriver {
      */
     private List<VfioApQueue> queuesToReset(MatrixMdev m) {
         if (version.dynamic()) {
-            return new ArrayList<>(m.qtable.values());
+            return qtableOrder(m);
         }
         List<VfioApQueue> out = new ArrayList<>();
         m.matrix.apm.forEach(apid -> m.matrix.aqm.forEach(apqi -> {
@@ -864,6 +867,25 @@ public final class VfioApOps implements ApDriver {
             }
         }));
         return out;
+    }
+
+    /**
+     * The mdev's queues in {@code hash_for_each} order over {@code qtable.queues}
+     * ({@code DECLARE_HASHTABLE(queues, 8)}): bucket {@code hash_32(apqn, 8)} ascending, and in a
+     * bucket the queue linked last first ({@code hash_add} is {@code hlist_add_head}). This is the
+     * order vfio_ap_mdev_reset_queues issues its ZAPQs in (found by the kernel oracle).
+     */
+    static List<VfioApQueue> qtableOrder(MatrixMdev m) {
+        List<VfioApQueue> out = new ArrayList<>(m.qtable.values());
+        out.sort(java.util.Comparator.comparingInt((VfioApQueue q) -> hashBucket(q.apqn()))
+                .thenComparing(java.util.Comparator.comparingLong((VfioApQueue q) -> q.linkSeq).reversed()));
+        return out;
+    }
+
+    /** hash_min(apqn, 8) for an int key: hash_32, (val * GOLDEN_RATIO_32) >> (32 - 8). */
+    static int hashBucket(Apqn apqn) {
+        int key = (apqn.apid() << 8) | apqn.apqi();
+        return (key * 0x61C88647) >>> 24;
     }
 
     private void resetQueues(List<VfioApQueue> qlist) {

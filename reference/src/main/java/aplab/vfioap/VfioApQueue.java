@@ -18,6 +18,8 @@ public final class VfioApQueue {
     MatrixMdev matrixMdev;
     int resetRc = RC_NORMAL;
     int resets;
+    /** When it was last linked into its mdev's qtable (hash_add order, for hash_for_each). */
+    long linkSeq;
 
     VfioApQueue(Apqn apqn) {
         this.apqn = apqn;

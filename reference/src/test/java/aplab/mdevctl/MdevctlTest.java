@@ -120,14 +120,14 @@ class MdevctlTest {
         assertThat(r.status()).isZero();
         assertThat(r.mdevctl()).isEmpty();
         assertThat(r.writes()).extracting(MdevctlStart.Write::command).containsExactly(
-                "echo -n " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
-                "echo -n 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
-                "echo -n 6 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
-                "echo -n 0xab > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain",
-                "echo -n 0xab > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_control_domain",
-                "echo -n 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain",
-                "echo -n 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_control_domain");
-        assertThat(s.execute("cat /sys/devices/vfio_ap/matrix/" + U1 + "/guest_matrix"))
+                "echo -n " + U1 + " > /sys/class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+                "echo -n 5 > /sys/bus/mdev/devices/" + U1 + "/assign_adapter",
+                "echo -n 6 > /sys/bus/mdev/devices/" + U1 + "/assign_adapter",
+                "echo -n 0xab > /sys/bus/mdev/devices/" + U1 + "/assign_domain",
+                "echo -n 0xab > /sys/bus/mdev/devices/" + U1 + "/assign_control_domain",
+                "echo -n 4 > /sys/bus/mdev/devices/" + U1 + "/assign_domain",
+                "echo -n 4 > /sys/bus/mdev/devices/" + U1 + "/assign_control_domain");
+        assertThat(s.execute("cat /sys/bus/mdev/devices/" + U1 + "/guest_matrix"))
                 .containsExactly("05.0004", "05.00ab", "06.0004", "06.00ab");
         // the model's mdev as a definition, and again the same matrix from it
         MdevctlDefinition.Device back = MdevctlStart.fromModel(s.host(), U1, true);
@@ -135,7 +135,7 @@ class MdevctlTest {
         assertThat(MdevctlStart.start(s2, List.of(), new MdevctlDefinition.Device(U2, "matrix", back.mdevType(), back.start(),
                 back.attrs(), 0)).status()).isZero();
         assertThat(s2.execute("cat /sys/devices/vfio_ap/matrix/" + U2 + "/matrix"))
-                .isEqualTo(s.execute("cat /sys/devices/vfio_ap/matrix/" + U1 + "/matrix"));
+                .isEqualTo(s.execute("cat /sys/bus/mdev/devices/" + U1 + "/matrix"));
         // starting it again: it exists
         MdevctlStart.Result again = MdevctlStart.start(s, List.of(), d);
         assertThat(again.status()).isEqualTo(1);
@@ -149,11 +149,21 @@ class MdevctlTest {
         Session s = session(base);
         String json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\", \"attrs\": [\n"
                 + "{\"assign_domain\": \"4\"},\n{\"assign_adapter\": \"7\"}\n]}";
+        // with s390-tools' callout installed ap-check refuses first and nothing is created
+        String before = aplab.host.HostState.withCounters(s.host());
         MdevctlStart.Result r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.mdevctl()).containsExactly(
+                "ap-check: APQN 7.4 is not allowed for vfio_ap-passthrough use by the active ap bus mask settings",
+                "Error: Script '\"/usr/lib/mdevctl/scripts.d/callouts/ap-check\"' failed with status '255'");
+        assertThat(r.writes()).isEmpty();
+        assertThat(aplab.host.HostState.withCounters(s.host())).isEqualTo(before);
+        // without the callout mdevctl creates the device and the kernel refuses the write
+        r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0), false);
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.mdevctl()).containsExactly("Error: Failed to write 7 to attribute assign_adapter", "", "Caused by:",
                 "    Cannot assign requested address (os error 99)");
-        assertThat(r.aplab()).contains("attribute 2 of 2 (line 3): 'echo -n 7 > /sys/devices/vfio_ap/matrix/" + U1
+        assertThat(r.aplab()).contains("attribute 2 of 2 (line 3): 'echo -n 7 > /sys/bus/mdev/devices/" + U1
                 + "/assign_adapter' failed with EADDRNOTAVAIL (Cannot assign requested address)",
                 "why: vfio_ap refuses APQNs that apmask and aqmask reserve for the host drivers: 07.0004");
         assertThat(s.execute("ls /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/devices")).isEmpty();
@@ -161,13 +171,25 @@ class MdevctlTest {
         r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0));
         assertThat(r.mdevctl()).containsExactly("Error: Invalid attribute 'assign_adaptor'");
         assertThat(r.writes()).extracting(MdevctlStart.Write::command).last().asString().endsWith("/remove");
+        // an attribute name that leaves the mdev's directory is refused (issue 12): apmask stays
+        String apmask = s.execute("cat /sys/bus/ap/apmask").get(0);
+        json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\", \"attrs\": [{\"../../../../bus/ap/apmask\": \"0xff\"}]}";
+        r = MdevctlStart.start(s, List.of(base), MdevctlDefinition.parse("d", json, U1, "matrix").get(0));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.mdevctl()).containsExactly("Error: Invalid attribute '../../../../bus/ap/apmask'");
+        assertThat(s.execute("cat /sys/bus/ap/apmask")).containsExactly(apmask);
+        assertThat(s.execute("ls /sys/bus/mdev/devices")).isEmpty();
         json = "{\"mdev_type\": \"vfio_ccw-io\", \"start\": \"manual\"}";
         assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "matrix").get(0)).mdevctl())
                 .containsExactly("Error: Parent matrix does not support mdev type vfio_ccw-io");
         json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\"}";
+        // ap-check answers for any parent first (exit 1), mdevctl's own words come without the callout
         assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "Matrix").get(0)).mdevctl())
+                .containsExactly("ap-check: Invalid parent specified",
+                        "Error: Script '\"/usr/lib/mdevctl/scripts.d/callouts/ap-check\"' failed with status '1'");
+        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "Matrix").get(0), false).mdevctl())
                 .containsExactly("Error: Unable to find parent device 'Matrix'. Did you mean 'matrix'?");
-        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "0.0.0001").get(0)).mdevctl())
+        assertThat(MdevctlStart.start(s, null, MdevctlDefinition.parse("d", json, U1, "0.0.0001").get(0), false).mdevctl())
                 .containsExactly("Error: Unable to find parent device '0.0.0001'");
     }
 
@@ -192,11 +214,15 @@ class MdevctlTest {
         // without --on: a fresh host, where every APQN still belongs to the host drivers
         r = aplab("mdevctl", "start", def.toString());
         assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).startsWith("ap-check: APQN 5.4 is not allowed for vfio_ap-passthrough use by the active ap bus"
+                + " mask settings\nAPQN 5.171 is not allowed").contains("failed with status '255'");
+        r = aplab("mdevctl", "start", def.toString(), "--no-callout");
+        assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("Error: Failed to write 0xab to attribute assign_domain");
     }
 
     @Test
     void golden() throws Exception {
-        assertThat(checkToolBlocks(root().resolve("golden/transcripts/real-host-mdevctl.md"), dir)).isEqualTo(3);
+        assertThat(checkToolBlocks(root().resolve("golden/transcripts/real-host-mdevctl.md"), dir)).isEqualTo(4);
     }
 }
