@@ -1,8 +1,9 @@
 package aplab.ap;
 
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.Kstrtox;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ApBus {
     private final LockDep lockdep;
-    private final KernelVersion version;
+    private final Kernel version;
     private final TrackedLock permsMutex;
     private final TrackedLock scanMutex;
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
@@ -42,12 +43,12 @@ public final class ApBus {
     private final ApBusAttributes attributes = new ApBusAttributes();
     private final Set<PlantedBug> planted;
 
-    public ApBus(LockDep lockdep, KernelVersion version) {
+    public ApBus(LockDep lockdep, Kernel version) {
         this(lockdep, version, EnumSet.noneOf(PlantedBug.class));
     }
 
     /** A bus with defects planted (only {@link PlantedBug#race() the bus's races} act here). */
-    public ApBus(LockDep lockdep, KernelVersion version, Set<PlantedBug> planted) {
+    public ApBus(LockDep lockdep, Kernel version, Set<PlantedBug> planted) {
         this.lockdep = lockdep;
         this.version = version;
         this.planted = planted.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(planted);
@@ -78,7 +79,7 @@ public final class ApBus {
         return permsMutex;
     }
 
-    public KernelVersion version() {
+    public Kernel version() {
         return version;
     }
 
@@ -160,7 +161,7 @@ public final class ApBus {
                 if (changed) {
                     // apmask_commit / aqmask_commit: newly reserved ids need every driver's consent
                     ApMask reserved = next.andNot(current);
-                    if (!reserved.isEmpty() && version.dynamic()) {
+                    if (!reserved.isEmpty() && version.has(Commit.AP_IN_USE_CALLBACK)) {
                         for (ApDriver d : drivers) {
                             Errno rc = adapters ? d.inUse(reserved, aqmask.copy()) : d.inUse(apmask.copy(), reserved);
                             if (rc != null) {
@@ -360,7 +361,7 @@ public final class ApBus {
                 ApConfigInfo prev = qci;
                 boolean changed = !sameConfig(prev, next);
                 qci = next;
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onConfigChanged(next, prev);
                     }
@@ -371,7 +372,7 @@ public final class ApBus {
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onScanComplete(next, prev);
                     }

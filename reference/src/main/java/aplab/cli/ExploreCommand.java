@@ -3,7 +3,7 @@ package aplab.cli;
 import aplab.explore.Counterexample;
 import aplab.explore.Explorer;
 import aplab.explore.Space;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.KernelNames;
 import aplab.shell.Versions;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class ExploreCommand implements Callable<Integer> {
             description = "Allow at most N preemptions per interleaved schedule; -1: every schedule (default ${DEFAULT-VALUE}).")
     int preemptions;
 
-    @Option(names = "--kernel", defaultValue = "6.18", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+    @Option(names = "--kernel", defaultValue = "mainline", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class,
             description = "Model this kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String kernel;
 
@@ -76,7 +76,7 @@ public final class ExploreCommand implements Callable<Integer> {
             if (depth < 0 || depth > 12) {
                 throw new IllegalArgumentException("--depth must be 0..12");
             }
-            KernelVersion v = KernelVersion.parse(kernel);
+            Kernel v = Kernel.parse(kernel);
             opts = new Explorer.Options(depth, concurrentDepth, preemptions, v, Counterexample.parsePlanted(plant),
                     threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads));
         } catch (IllegalArgumentException e) {

@@ -2,7 +2,7 @@ package aplab.explore;
 
 import aplab.check.HostOp;
 import aplab.check.Invariants;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.shell.Session;
 import aplab.transcript.Transcript;
@@ -137,7 +137,7 @@ public final class Counterexample {
      */
     public String transcript() {
         List<String> cmds = new ArrayList<>();
-        if (options.version() != KernelVersion.MAINLINE) {
+        if (options.version() != Kernel.MAINLINE) {
             cmds.add("aplab kernel " + options.version().release());
         }
         Space.setup().forEach(op -> cmds.add(op.command()));

@@ -4,7 +4,7 @@ import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
 import aplab.host.HostState;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
 import aplab.sysfs.Sysfs;
@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  */
 public final class Explorer {
     /** What to explore. */
-    public record Options(int depth, int concurrentDepth, int preemptions, KernelVersion version, Set<PlantedBug> planted,
+    public record Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
             int threads) {
         public Options {
             planted = Set.copyOf(planted);

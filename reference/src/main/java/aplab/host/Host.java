@@ -5,7 +5,7 @@ import aplab.ap.ApConfigInfo;
 import aplab.ap.CardType;
 import aplab.ap.Cex4QueueDriver;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import java.util.Set;
 import aplab.kvm.Kvm;
@@ -24,22 +24,22 @@ import java.util.Map;
  * {@link aplab.sysfs.Sysfs}.
  */
 public final class Host {
-    private final KernelVersion version;
+    private final Kernel version;
     private final LockDep lockdep = new LockDep();
     private final ApBus bus;
     private final VfioApOps vfioAp;
     private final Map<String, Guest> guests = new LinkedHashMap<>();
 
     public Host() {
-        this(KernelVersion.MAINLINE);
+        this(Kernel.DEFAULT);
     }
 
-    public Host(KernelVersion version) {
+    public Host(Kernel version) {
         this(version, PlantedBug.fromSystemProperty());
     }
 
     /** A host whose vfio_ap driver has the given defects planted (for showing that checks catch them). */
-    public Host(KernelVersion version, Set<PlantedBug> planted) {
+    public Host(Kernel version, Set<PlantedBug> planted) {
         this.version = version;
         this.bus = new ApBus(lockdep, version, planted);
         bus.register(new Cex4QueueDriver());
@@ -47,7 +47,7 @@ public final class Host {
         bus.register(vfioAp);
     }
 
-    public KernelVersion version() {
+    public Kernel version() {
         return version;
     }
 

@@ -1,7 +1,7 @@
 package aplab.oracle;
 
 import aplab.cli.CheckCommand;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.oracle.Differential.Outcome;
 import aplab.oracle.Differential.Shrunk;
@@ -72,8 +72,8 @@ public final class OracleCommand implements Runnable {
         String modelKernel;
 
         /** The kernel the model runs as: --model-kernel, else --kernel. */
-        KernelVersion version() {
-            return KernelVersion.parse(modelKernel != null ? modelKernel : kernel);
+        Kernel version() {
+            return Kernel.parse(modelKernel != null ? modelKernel : kernel);
         }
 
         List<String> command() throws OracleException {
@@ -291,7 +291,7 @@ public final class OracleCommand implements Runnable {
         public Integer call() {
             PrintWriter o = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            KernelVersion v;
+            Kernel v;
             Set<PlantedBug> bugs;
             try {
                 v = opts.version();
@@ -407,7 +407,7 @@ public final class OracleCommand implements Runnable {
         public Integer call() throws IOException {
             ModelOracle model;
             try {
-                model = new ModelOracle(KernelVersion.parse(kernel), planted(plant));
+                model = new ModelOracle(Kernel.parse(kernel), planted(plant));
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("aplab: oracle stub: " + e.getMessage());
                 spec.commandLine().getErr().flush();

@@ -148,7 +148,7 @@ public final class Help {
         }
         out.add("");
         out.add("Kernels modelled: " + KernelNames.phrase() + ".");
-        out.add("This host runs " + session.host().version().release() + "; 'aplab kernel RELEASE' starts over on another.");
+        out.add("This host runs " + session.host().version().release() + "; 'aplab kernel NAME' starts over on another.");
         return out;
     }
 

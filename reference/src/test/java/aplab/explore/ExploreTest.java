@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import aplab.check.HostOp;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.TrackedLock;
 import aplab.sysfs.Sysfs;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Exhaustive exploration of the small scope, bounded for the unit tests. */
 class ExploreTest {
-    private static Explorer.Result explore(int depth, int concurrentDepth, int preemptions, KernelVersion v,
+    private static Explorer.Result explore(int depth, int concurrentDepth, int preemptions, Kernel v,
             Set<PlantedBug> planted) {
         Explorer.Options o = new Explorer.Options(depth, concurrentDepth, preemptions, v, planted, 2);
         Explorer.Result r = new Explorer(o, line -> System.out.println("  " + line)).run();
@@ -31,7 +31,7 @@ class ExploreTest {
 
     @Test
     void everySequenceOfThreeHoldsEveryInvariantOnMainline() {
-        Explorer.Result r = explore(3, -1, 0, KernelVersion.MAINLINE, Set.of());
+        Explorer.Result r = explore(3, -1, 0, Kernel.MAINLINE, Set.of());
         assertThat(r.counterexample()).as("counterexample").isNull();
         assertThat(r.depthReached()).isEqualTo(3);
         assertThat(r.statesPerDepth()).hasSize(4);
@@ -47,7 +47,7 @@ class ExploreTest {
      */
     @Test
     void everyInterleavingOfTwoOperationsFromTheStartStateHoldsEveryInvariant() {
-        Explorer.Result r = explore(0, 0, 1, KernelVersion.MAINLINE, Set.of());
+        Explorer.Result r = explore(0, 0, 1, Kernel.MAINLINE, Set.of());
         assertThat(r.schedules()).isGreaterThan(1000);
         assertThat(r.counterexample()).as("counterexample:\n%s", r.counterexample() == null ? ""
                 : String.join("\n", r.counterexample().describe())).isNull();
@@ -56,7 +56,7 @@ class ExploreTest {
     @ParameterizedTest
     @EnumSource(value = PlantedBug.class, mode = EnumSource.Mode.EXCLUDE, names = {"BIND_STALE_DEVICE", "LATE_DRIVER_SET"})
     void aPlantedDefectIsFoundAndItsTranscriptChecks(PlantedBug bug) {
-        Explorer.Result r = explore(4, -1, 0, KernelVersion.MAINLINE, Set.of(bug));
+        Explorer.Result r = explore(4, -1, 0, Kernel.MAINLINE, Set.of(bug));
         Counterexample c = r.counterexample();
         assertThat(c).as("the explorer must find %s", bug).isNotNull();
         assertThat(c.concurrent()).isFalse();
@@ -79,14 +79,14 @@ class ExploreTest {
 
     @Test
     void theShortestSharingCounterexampleIsTwoApConfigWrites() {
-        Counterexample c = explore(3, -1, 0, KernelVersion.MAINLINE, Set.of(PlantedBug.SKIP_SHARING_CHECK)).counterexample();
+        Counterexample c = explore(3, -1, 0, Kernel.MAINLINE, Set.of(PlantedBug.SKIP_SHARING_CHECK)).counterexample();
         assertThat(c.length()).isEqualTo(2);
         assertThat(c.commands()).allMatch(cmd -> cmd.endsWith("/ap_config"));
     }
 
     @Test
     void linux60IsCaughtLettingAnUnboundQueueIntoTheGuest() {
-        Counterexample c = explore(4, -1, 0, KernelVersion.V6_0, Set.of()).counterexample();
+        Counterexample c = explore(4, -1, 0, Kernel.V6_0, Set.of()).counterexample();
         assertThat(c).isNotNull();
         assertThat(c.transcript()).startsWith("# Counterexample").contains("$ aplab kernel 6.0");
         assertThat(c.transcriptChecks()).isTrue();
@@ -113,7 +113,7 @@ class ExploreTest {
         Interleaver.Execution bFirst = run(a, b, List.of(1));
         assertThat(bFirst.steps().get(0)).startsWith("B: begin");
         assertThat(bFirst.outcomeA()).isEqualTo("ok");
-        Explorer ex = new Explorer(new Explorer.Options(0, 0, -1, KernelVersion.MAINLINE, Set.of(), 1), null);
+        Explorer ex = new Explorer(new Explorer.Options(0, 0, -1, Kernel.MAINLINE, Set.of(), 1), null);
         assertThat(ex.schedulesOfPair(0, 12)).isGreaterThan(2);
     }
 
@@ -145,7 +145,7 @@ class ExploreTest {
     }
 
     private static Interleaver.Execution run(HostOp a, HostOp b, List<Integer> forced) {
-        Host h = Space.start(KernelVersion.MAINLINE, Set.of());
+        Host h = Space.start(Kernel.MAINLINE, Set.of());
         return Interleaver.run(h, new Sysfs(h), a, b, forced, -1);
     }
 }

@@ -6,7 +6,7 @@ import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -45,7 +45,7 @@ class AttributeFuzzTest {
         String in = Fuzz.latin1(input);
         String head = Fuzz.firstLine(in);
         String data = Fuzz.afterFirstLine(in);
-        KernelVersion v = KernelVersion.MAINLINE;
+        Kernel v = Kernel.MAINLINE;
         int sp = head.indexOf(' ');
         if (sp > 0 && !head.startsWith("/")) {
             v = Fuzz.kernel(head.substring(0, sp));
@@ -55,7 +55,7 @@ class AttributeFuzzTest {
         write(v, path, data);
     }
 
-    static void write(KernelVersion v, String path, String data) {
+    static void write(Kernel v, String path, String data) {
         Host host = Fuzz.richHost(v);
         Invariants.WriteResult r = Invariants.checkedWrite(host, new Sysfs(host), path, data);
         TALLY.add("writes");
@@ -68,9 +68,9 @@ class AttributeFuzzTest {
         } else {
             TALLY.add("accepted");
         }
-        String what = "kernel " + v.release() + ": write " + Fuzz.printable(data) + " (" + data.length() + " bytes) to " + path;
+        String what = "kernel " + v.name() + ": write " + Fuzz.printable(data) + " (" + data.length() + " bytes) to " + path;
         assertThat(r.violation()).as(what).isNull();
-        if (v == KernelVersion.MAINLINE) {
+        if (v.equals(Kernel.MAINLINE)) {
             assertThat(Invariants.check(host)).as("invariants after %s", what).isEmpty();
         }
     }
@@ -93,16 +93,16 @@ class AttributeFuzzTest {
     @Test
     void theCommittedInputsWriteToEveryWritableAttribute() throws Exception {
         TreeSet<String> writable = new TreeSet<>();
-        Fuzz.writableFiles(KernelVersion.MAINLINE).forEach(p -> writable.add(Fuzz.attribute(p)));
+        Fuzz.writableFiles(Kernel.MAINLINE).forEach(p -> writable.add(Fuzz.attribute(p)));
         TreeSet<String> reached = new TreeSet<>();
         for (String head : committedHeads(AttributeFuzzTest.class, "anyWrite")) {
             String p = head.startsWith("/") ? head : head.substring(head.indexOf(' ') + 1);
-            if (Fuzz.writableFiles(KernelVersion.MAINLINE).contains(p)) {
+            if (Fuzz.writableFiles(Kernel.MAINLINE).contains(p)) {
                 reached.add(Fuzz.attribute(p));
             }
         }
         System.out.println("fuzz: " + writable.size() + " writable attribute names, " + Fuzz.writableFiles(
-                KernelVersion.MAINLINE).size() + " writable files; committed inputs name " + reached.size() + " of them");
+                Kernel.MAINLINE).size() + " writable files; committed inputs name " + reached.size() + " of them");
         TreeSet<String> missing = new TreeSet<>(writable);
         missing.removeAll(reached);
         assertThat(missing).as("writable attributes no committed input of AttributeFuzzTestInputs/anyWrite writes to"
@@ -111,7 +111,7 @@ class AttributeFuzzTest {
 
     @Test
     void aFewKnownAnswers() {
-        Host host = Fuzz.richHost(KernelVersion.MAINLINE);
+        Host host = Fuzz.richHost(Kernel.MAINLINE);
         Sysfs s = new Sysfs(host);
         Map<String, Errno> expect = new TreeMap<>();
         expect.put("-1", Errno.EINVAL);

@@ -6,7 +6,7 @@ import aplab.ap.CardType;
 import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import java.io.IOException;
@@ -117,20 +117,20 @@ final class Fuzz {
     }
 
     /** A kernel by release name, or mainline when the name is none. */
-    static KernelVersion kernel(String name) {
-        for (KernelVersion v : KernelVersion.values()) {
-            if (v.release().equals(name)) {
+    static Kernel kernel(String name) {
+        for (Kernel v : Kernel.named()) {
+            if (v.name().equals(name)) {
                 return v;
             }
         }
-        return KernelVersion.MAINLINE;
+        return Kernel.MAINLINE;
     }
 
     /**
      * A host with something everywhere: adapters 5 and 6 with vfio_ap and adapter 7 with the host,
      * two mdevs, one of them with a matrix and (from 6.0) a running guest, and an unbound queue.
      */
-    static Host richHost(KernelVersion v) {
+    static Host richHost(Kernel v) {
         Host host = new Host(v, Set.of());
         Sysfs s = new Sysfs(host);
         host.configure(new ApConfigInfo(ApMask.of(5, 6, 7), ApMask.of(4, 0x47), ApMask.of(4, 0x47, 0x99), true, 255, 255),
@@ -148,20 +148,20 @@ final class Fuzz {
         } catch (SysfsException e) {
             // 5.17 wants the queues bound to vfio_ap before an assignment; adapter 0x10 has none
         }
-        if (v.dynamic()) {
+        if (v.has(aplab.kernel.Commit.SHADOW_APCB)) {
             host.startGuest("g1", List.of(U1));
             s.write(HostOp.driver("vfio_ap", "unbind"), "06.0047\n");
         }
         return host;
     }
 
-    private static final Map<KernelVersion, List<String>> WRITABLE = new ConcurrentHashMap<>();
+    private static final Map<Kernel, List<String>> WRITABLE = new ConcurrentHashMap<>();
 
     /**
      * Every file of {@link #richHost} a write can open, each once: links are not followed (the bus
      * and class views lead to the same attributes as /sys/devices).
      */
-    static List<String> writableFiles(KernelVersion v) {
+    static List<String> writableFiles(Kernel v) {
         return WRITABLE.computeIfAbsent(v, k -> {
             Sysfs s = new Sysfs(richHost(k));
             List<String> out = new ArrayList<>();

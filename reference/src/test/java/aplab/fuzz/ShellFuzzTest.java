@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import aplab.check.Invariants;
 import aplab.host.HostState;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.shell.ShellWords;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -75,7 +75,7 @@ class ShellFuzzTest {
         if (!p.redirects().isEmpty()) {
             TALLY.add("with-redirections");
         }
-        if (s.host().version() == KernelVersion.MAINLINE) {
+        if (s.host().version().equals(Kernel.MAINLINE)) {
             assertThat(Invariants.check(s.host())).as("invariants after %s", what).isEmpty();
         }
     }

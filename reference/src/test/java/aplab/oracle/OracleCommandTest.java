@@ -3,7 +3,7 @@ package aplab.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import aplab.cli.Aplab;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * processes: the model behind the protocol, one planted to diverge, one that dies.
  */
 class OracleCommandTest {
-    static final String K = KernelVersion.MAINLINE.release();
+    static final String K = Kernel.MAINLINE.release();
 
     @TempDir
     Path dir;
