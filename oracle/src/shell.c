@@ -76,7 +76,6 @@ struct guest {
 	struct eventfd_ctx *req[MAX_GUEST_MDEVS];
 	int nvdev;
 	bool used;
-	bool running; /* started and not stopped (a device the driver took back leaves it running) */
 };
 static struct guest guests[MAX_GUESTS];
 
@@ -1389,7 +1388,7 @@ static void cmd_guest(struct parsed *p, int start)
 	if (!strcmp(sub, "stop") && p->nwords == start + 2) {
 		struct guest *g = guest_find(p->words[start + 1]);
 		int i;
-		if (!g || !g->running) {
+		if (!g || !g->nvdev) {
 			out_line("aplab: guest stop: guest %s is not running", p->words[start + 1]);
 			return;
 		}
@@ -1397,7 +1396,6 @@ static void cmd_guest(struct parsed *p, int start)
 			if (g->vdev[i]->kvm == g->kvm)
 				qemu_close(g, i);
 		g->nvdev = 0;
-		g->running = false;
 		return;
 	}
 	if (!strcmp(sub, "start")) {
@@ -1444,7 +1442,7 @@ static void cmd_guest(struct parsed *p, int start)
 			return;
 		}
 		old = guest_find(name);
-		if (old && old->running) {
+		if (old && old->nvdev) {
 			out_line("aplab: guest start: guest %s is already running", name);
 			return;
 		}
@@ -1475,7 +1473,6 @@ static void cmd_guest(struct parsed *p, int start)
 			snprintf(ng.name, sizeof(ng.name), "%s", name);
 			ng.kvm = kvm;
 			ng.used = true;
-			ng.running = true;
 			for (i = 0; i < nm; i++) {
 				struct vfio_device *vdev = mdev_vfio(mdevs[i]);
 				rc = vfio_open(vdev, kvm);

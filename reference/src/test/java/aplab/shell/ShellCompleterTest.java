@@ -110,5 +110,7 @@ class ShellCompleterTest {
         assertThat(complete("lszcrypt -c ")).containsExactly("05", "06");
         assertThat(complete("lszcrypt 06")).containsExactly("06", "06.0004", "06.0047");
         assertThat(complete("lszcrypt --v")).containsExactly("--verbose");
+        assertThat(complete("ap-check -e pre -a start -u ")).containsExactly(U1);
+        assertThat(complete("ap-check --u")).containsExactly("--udev-masks");
     }
 }
