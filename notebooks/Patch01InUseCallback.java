@@ -56,7 +56,7 @@ public class Patch01InUseCallback {
         //
         // This patch is the bus half only. vfio_ap's implementation,
         // `vfio_ap_mdev_resource_in_use()`, is patch 13 (it answers EADDRINUSE if any mdev's
-        // matrix has one of the APQNs); the model's 6.0 and 6.18 kernels have both halves, its 5.17
+        // matrix has one of the APQNs); the model's 6.0 and mainline kernels have both halves, its 5.17
         // has neither.
         //
         // Review and merge: the AP bus patches (01 and 02) were split out of the vfio_ap series at
@@ -74,7 +74,7 @@ public class Patch01InUseCallback {
         // the host:
 
         // %%
-        List<Session> kernels = List.of(assigned("5.17"), assigned("6.18"));
+        List<Session> kernels = List.of(assigned("5.17"), assigned("mainline"));
         for (Session k : kernels) {
             quietly(k, "aplab guest start g1 --mdev " + U1);
         }
@@ -91,7 +91,7 @@ public class Patch01InUseCallback {
         // 0004, because nothing in 5.17 updates a running guest: from now on the host's zcrypt
         // driver and the guest drive the same queue.
         //
-        // On 6.18 the bus asks vfio_ap before committing; vfio_ap finds 05.0004 in the mdev, the
+        // On mainline the bus asks vfio_ap before committing; vfio_ap finds 05.0004 in the mdev, the
         // write fails with EBUSY (`Device or resource busy`), `apmask` still has adapter 5
         // cleared, no queue moved and nothing was reset.
         //
@@ -140,10 +140,10 @@ public class Patch01InUseCallback {
 
         // %%
         Session before = assigned("5.17");
-        Session after = assigned("6.18");
+        Session after = assigned("mainline");
         System.out.println("[5.17] echo +5 > /sys/bus/ap/apmask");
         lockTrace(before, () -> before.execute("echo +5 > /sys/bus/ap/apmask"));
-        System.out.println("[6.18] echo +5 > /sys/bus/ap/apmask");
+        System.out.println("[mainline] echo +5 > /sys/bus/ap/apmask");
         lockTrace(after, () -> after.execute("echo +5 > /sys/bus/ap/apmask"));
     }
 }

@@ -88,7 +88,7 @@ public class Patch02ConfigCallbacks {
         // probed and then act once. vfio_ap's use of both (hot unplug of what left, one deferred
         // hot plug of what arrived) is patch 15. Like patch 01, this bus part was split off at
         // Harald Freudenberger's request and merged for Linux 5.18; the model's 5.17 kernel has no
-        // callbacks, its 6.0 and 6.18 kernels have them and vfio_ap's implementation.
+        // callbacks, its 6.0 and mainline kernels have them and vfio_ap's implementation.
 
         // %% [markdown]
         // ## Before and after, as the guest sees it
@@ -99,7 +99,7 @@ public class Patch02ConfigCallbacks {
         // followed by a bus scan).
 
         // %%
-        List<Session> kernels = List.of(twoAdapters("5.17"), twoAdapters("6.18"));
+        List<Session> kernels = List.of(twoAdapters("5.17"), twoAdapters("mainline"));
         sideBySide(kernels, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
                 "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1, "aplab guest show g1",
                 "aplab host --adapters 5,7 --domains 4", "ls /sys/bus/ap/drivers/vfio_ap", "aplab guest show g1");
@@ -111,17 +111,17 @@ public class Patch02ConfigCallbacks {
         // %% [markdown]
         // On 5.17 the bus removes 06.0004 and creates 07.0004 and the drivers' remove and probe
         // run, but the guest's CRYCB is never touched: it keeps adapter 06, which the host no
-        // longer has, for as long as it runs. On 6.18 there are two CRYCB updates after the one
+        // longer has, for as long as it runs. On mainline there are two CRYCB updates after the one
         // from guest start: adapter 06 leaves in the first, adapter 07 arrives in the second.
         //
         // ## The order of the calls
         //
-        // The same change on 6.18, traced: every lock taken and released, with the thread and the
+        // The same change on mainline, traced: every lock taken and released, with the thread and the
         // kernel function that took it. `ap_scan_bus` is the bus; the vfio_ap functions are its
         // callbacks.
 
         // %%
-        Session t = twoAdapters("6.18");
+        Session t = twoAdapters("mainline");
         quietly(t, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
                 "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1);
         lockTrace(t, () -> t.execute("aplab host --adapters 5,7 --domains 4"));
@@ -138,7 +138,7 @@ public class Patch02ConfigCallbacks {
         // The same, reduced to the driver functions in the order they ran:
 
         // %%
-        Session u = twoAdapters("6.18");
+        Session u = twoAdapters("mainline");
         quietly(u, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
                 "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1);
         driverCalls(u, "aplab host --adapters 5,7 --domains 4");

@@ -87,17 +87,17 @@ public class Patch04MoveProbeRemove {
         // change that removes adapter 6. With no assignment involved, the hot plug code that later
         // patches add to the two callbacks has nothing to do, and what is left is the probe and
         // remove this patch moved. After each step: the queues bound to vfio_ap; at the end, every
-        // queue reset vfio_ap issued. The move landed in 6.0; 5.17 is before it. 6.18 is printed
+        // queue reset vfio_ap issued. The move landed in 6.0; 5.17 is before it. mainline is printed
         // as the lines that differ from 5.17.
 
         // %%
         List<String> before = observe(fresh("5.17"));
         List<String> merged = observe(fresh("6.0"));
-        List<String> mainline = observe(fresh("6.18"));
+        List<String> mainline = observe(fresh("mainline"));
         System.out.println("5.17:");
         before.forEach(l -> System.out.println("  " + l));
         System.out.println("6.0: " + (merged.equals(before) ? "identical to 5.17" : "DIFFERENT: " + merged));
-        System.out.println("6.18, lines that differ from 5.17:");
+        System.out.println("mainline, lines that differ from 5.17:");
         for (int i = 0; i < before.size(); i++) {
             if (!before.get(i).equals(mainline.get(i))) {
                 System.out.println("  " + mainline.get(i));
@@ -112,19 +112,19 @@ public class Patch04MoveProbeRemove {
         // reset when adapter 6 leaves the host configuration, and since the queue no longer
         // exists the reset answers 0x01 (queue not available).
         //
-        // 6.18 differs in exactly that last reset, and the reason is a later patch: since 6.8
+        // mainline differs in exactly that last reset, and the reason is a later patch: since 6.8
         // ("s390/vfio-ap: do not reset queue removed from host config") the remove callback skips
         // the reset of a queue that has left the host configuration, since it can only fail.
         //
         // ## Which locks the callbacks take
         //
-        // The move did not touch the locking either. What differs between 5.17 and 6.18 below
+        // The move did not touch the locking either. What differs between 5.17 and mainline below
         // comes from later patches: `guests_lock` and the rename of `matrix_dev->lock` to
         // `mdevs_lock` (patch 09), the lookup of the mdev and its guest's `kvm->lock` (patches 05
         // and 11).
 
         // %%
-        for (String k : List.of("5.17", "6.18")) {
+        for (String k : List.of("5.17", "mainline")) {
             Session s = fresh(k);
             quietly(s, "echo -5,-6 > /sys/bus/ap/apmask");
             System.out.println("[" + k + "] echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
@@ -139,7 +139,7 @@ public class Patch04MoveProbeRemove {
         // On mainline each queue bound to vfio_ap has `status`; it goes away with the binding:
 
         // %%
-        Session m = fresh("6.18");
+        Session m = fresh("mainline");
         quietly(m, "echo -5 > /sys/bus/ap/apmask", "cd /sys/devices/vfio_ap/matrix/" + U1,
                 "echo 5 > assign_adapter", "echo 4 > assign_domain");
         sh(m, "ls /sys/bus/ap/devices/05.0004", "cat /sys/bus/ap/devices/05.0004/status",

@@ -107,7 +107,7 @@ public class Patch05QueueLinks {
         // pointer of every queue bound to vfio_ap (`-`: none).
 
         // %%
-        Session s = twoMdevs("6.18");
+        Session s = twoMdevs("mainline");
         step(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > assign_domain",
                 "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/bind",
                 "echo 6 > ../" + U2 + "/assign_adapter", "echo 4 > ../" + U2 + "/assign_domain",
@@ -123,13 +123,13 @@ public class Patch05QueueLinks {
         //
         // ## Before and after: the links are new, the queues acted on are not
         //
-        // 5.17 has no table and sets no back pointer (the model shows it empty); 6.18 links as the
+        // 5.17 has no table and sets no back pointer (the model shows it empty); mainline links as the
         // admin assigns. What an outside observer can see is what the links are used for: the
         // queues the driver resets when the guest stops and when the mdev is removed. 5.17 found
-        // them by walking the matrix, 6.18 walks the table; the same queues are reset:
+        // them by walking the matrix, mainline walks the table; the same queues are reset:
 
         // %%
-        List<Session> kernels = List.of(twoMdevs("5.17"), twoMdevs("6.18"));
+        List<Session> kernels = List.of(twoMdevs("5.17"), twoMdevs("mainline"));
         List<Integer> resetsBefore = new ArrayList<>();
         for (Session k : kernels) {
             quietly(k, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
@@ -152,7 +152,7 @@ public class Patch05QueueLinks {
         //
         // ## 6.0
         //
-        // The model's 6.0 links and unlinks as 6.18 does: it runs the fixed linking code, so it
+        // The model's 6.0 links and unlinks as mainline does: it runs the fixed linking code, so it
         // shows neither the stale links after an unassignment nor the corrupted table after a
         // duplicate assignment described above:
 

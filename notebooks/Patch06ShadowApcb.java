@@ -76,7 +76,7 @@ public class Patch06ShadowApcb {
         // removes nothing, and the guest gets the same configuration with and without a shadow:
 
         // %%
-        List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("6.18"));
+        List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("mainline"));
         sideBySide(kernels, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
                 "echo 0x47 > assign_domain", "echo 4 > assign_control_domain",
                 "aplab guest start g1 --mdev " + U1, "aplab guest show g1");
@@ -91,7 +91,7 @@ public class Patch06ShadowApcb {
         // updates starts afresh).
 
         // %%
-        Session s = oneMdev("6.18");
+        Session s = oneMdev("mainline");
         printShadow(s);
         sh(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 4 > assign_control_domain");
         printShadow(s);
@@ -113,7 +113,7 @@ public class Patch06ShadowApcb {
         // for the time between two steps of the computation.
 
         // %%
-        Session t = oneMdev("6.18");
+        Session t = oneMdev("mainline");
         quietly(t, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
                 "aplab guest start g1 --mdev " + U1, "echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
         sh(t, "aplab guest show g1", "echo 0x47 > assign_domain", "aplab guest show g1", "cat guest_matrix");

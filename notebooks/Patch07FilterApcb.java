@@ -89,7 +89,7 @@ public class Patch07FilterApcb {
         // starts, and the queue is bound again:
 
         // %%
-        List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("6.0"), oneMdev("6.18"));
+        List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("6.0"), oneMdev("mainline"));
         sideBySide(kernels, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
                 "echo 0x47 > assign_control_domain", "echo 0xab > assign_control_domain",
                 "echo 05.0004 > /sys/bus/ap/drivers/vfio_ap/unbind", "aplab guest start g1 --mdev " + U1,
@@ -114,7 +114,7 @@ public class Patch07FilterApcb {
         // domain 0xab is assigned, then adapter 7 (not in the host either):
 
         // %%
-        List<Session> two = List.of(oneMdev("6.0"), oneMdev("6.18"));
+        List<Session> two = List.of(oneMdev("6.0"), oneMdev("mainline"));
         for (Session k : two) {
             quietly(k, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
                     "aplab guest start g1 --mdev " + U1);
@@ -137,7 +137,7 @@ public class Patch07FilterApcb {
         // 6.0 examines the new domain against every assigned adapter (`aqm_delta` = {0xab}). No
         // queue 05.00ab or 06.00ab exists, since the host has no domain 0xab, so both adapters are
         // dropped: the running guest loses all its adapters because of a domain it could never
-        // have had. 6.18 builds the shadow first (aqm = {4, 0xab} AND host = {4}) and examines
+        // have had. mainline builds the shadow first (aqm = {4, 0xab} AND host = {4}) and examines
         // only shadow apm x shadow aqm: 05.0004 and 06.0004 are linked, nothing changes, and the
         // guest is not even updated ("unchanged"). Adapter 7 is not in the host's configuration,
         // so it stays out on both. On 6.0 that second filtering puts adapters 5 and 6 back: it

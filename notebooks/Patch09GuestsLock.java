@@ -128,10 +128,10 @@ public class Patch09GuestsLock {
         // ## Starting a guest: `vfio_ap_mdev_set_kvm()`
         //
         // Both kernels first set the guest's PQAP hook under its `pqap_hook_rwsem` and drop it.
-        // 5.17 then takes `kvm->lock` and `matrix_dev->lock`; 6.18 takes `guests_lock` first:
+        // 5.17 then takes `kvm->lock` and `matrix_dev->lock`; mainline takes `guests_lock` first:
 
         // %%
-        for (String k : List.of("5.17", "6.18")) {
+        for (String k : List.of("5.17", "mainline")) {
             Session s = assigned(k);
             System.out.println("[" + k + "] aplab guest start g1 --mdev " + U1);
             lockTrace(s, () -> s.execute("aplab guest start g1 --mdev " + U1));
@@ -146,7 +146,7 @@ public class Patch09GuestsLock {
         // assigned queue, give unassigned queues back to the host, stop the guest.
 
         // %%
-        for (String k : List.of("5.17", "6.0", "6.18")) {
+        for (String k : List.of("5.17", "6.0", "mainline")) {
             Session s = assigned(k);
             System.out.println("[" + k + "]");
             for (String cmd : PATHS) {
@@ -165,7 +165,7 @@ public class Patch09GuestsLock {
         // From 6.0 on, every path that may touch a guest takes `guests_lock`, then that guest's
         // `kvm->lock` if the mdev has one, then `mdevs_lock`; the assignments and the `in_use`
         // callback behind the `apmask` write take `ap_perms_mutex` first. The one difference
-        // between 6.0 and 6.18 is the creation of an mdev: 6.0 added it to the mdev list under
+        // between 6.0 and mainline is the creation of an mdev: 6.0 added it to the mdev list under
         // `mdevs_lock` alone, although `guests_lock` guards that list; a 2026 fix ("Fix missing
         // lock required to access list of ap_matrix_mdev objects") takes `guests_lock` there too.
         //
@@ -222,7 +222,7 @@ public class Patch09GuestsLock {
         //
         // ## The same hot plug under `guests_lock`
         //
-        // On 6.18 the hand-written hot plug takes `guests_lock`, reads the pointer, takes
+        // On mainline the hand-written hot plug takes `guests_lock`, reads the pointer, takes
         // `kvm->lock` and `mdevs_lock`, pushes the shadow, and releases in reverse order. A
         // `guest stop` is started on another thread while `guests_lock` is held: `unset_kvm` must
         // take `guests_lock` before it can clear the pointer, so it runs only after the hot plug,
@@ -230,7 +230,7 @@ public class Patch09GuestsLock {
         // push lands while the guest runs, then the guest's masks are cleared.
 
         // %%
-        Session cur = assigned("6.18");
+        Session cur = assigned("mainline");
         quietly(cur, "aplab guest start g1 --mdev " + U1);
         MatrixMdev mm = cur.host().vfioAp().mdev(U1);
         TrackedLock guests = cur.host().vfioAp().matrixDev().guestsLock();

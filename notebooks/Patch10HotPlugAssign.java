@@ -104,7 +104,7 @@ public class Patch10HotPlugAssign {
         // the guest's CRYCB holds (`aplab guest show`):
 
         // %%
-        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.18"));
+        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
         sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 0, 9));
 
         // %% [markdown]
@@ -140,7 +140,7 @@ public class Patch10HotPlugAssign {
 
         // %%
         Session v60 = runningGuest("6.0");
-        Session v618 = runningGuest("6.18");
+        Session v618 = runningGuest("mainline");
         int differing = 0;
         for (String c : ALL_STEPS) {
             if (!out(v60, c).equals(out(v618, c))) {
@@ -148,7 +148,7 @@ public class Patch10HotPlugAssign {
                 System.out.println("differs: " + c);
             }
         }
-        System.out.printf("%d commands, %d with different output on 6.0 and 6.18%n", ALL_STEPS.length, differing);
+        System.out.printf("%d commands, %d with different output on 6.0 and mainline%n", ALL_STEPS.length, differing);
 
         // %% [markdown]
         // ## What is plugged is the filtered shadow, not the matrix
@@ -163,7 +163,7 @@ public class Patch10HotPlugAssign {
         // again. Adapter 6 returns at the next filtering, here the assignment of adapter 7.
 
         // %%
-        Session s = host("6.18");
+        Session s = host("mainline");
         List<String> mainlineLines = filteredShadow(s);
         mainlineLines.forEach(System.out::println);
         sh(s, "cat matrix", "cat guest_matrix");

@@ -40,7 +40,7 @@ public class Patch11HotPlugProbe {
             List<String> log = hosts.get(i).host().vfioAp().resetLog();
             List<String> fresh = log.subList(seen[i], log.size());
             seen[i] = log.size();
-            System.out.printf("  [%-5s] resets: %s%n", hosts.get(i).host().version().release(),
+            System.out.printf("  [%-8s] resets: %s%n", hosts.get(i).host().version().release(),
                     fresh.isEmpty() ? "none" : String.join(", ", fresh));
         }
     }
@@ -80,7 +80,7 @@ public class Patch11HotPlugProbe {
         // series), 6.0 (the series as merged) and mainline:
 
         // %%
-        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.0"), runningGuest("6.18"));
+        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.0"), runningGuest("mainline"));
         int[] seen = new int[kernels.size()];
         printNewResets(kernels, seen);
         sideBySide(kernels, "echo 05.0047 > " + VFIO + "/unbind", "aplab guest show g1", "cat guest_matrix",

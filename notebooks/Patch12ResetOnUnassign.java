@@ -86,7 +86,7 @@ public class Patch12ResetOnUnassign {
         // 06.0004 is linked to the mdev but the guest never had it, and APQN 08.0004 has no queue.
 
         // %%
-        Session s = prepared("6.18");
+        Session s = prepared("mainline");
         withResets(s, "cat guest_matrix", "aplab guest start g1 --mdev " + U1, "aplab guest show g1",
                 "echo 4 > unassign_domain", "aplab guest show g1",
                 "echo 6 > unassign_adapter", "echo 8 > unassign_adapter", "cat guest_matrix",
@@ -104,7 +104,7 @@ public class Patch12ResetOnUnassign {
         // (`vfio_ap_mdev_unset_kvm()`), which is older than this series:
 
         // %%
-        Session t = prepared("6.18");
+        Session t = prepared("mainline");
         withResets(t, "aplab guest start g1 --mdev " + U1, "aplab guest stop g1", "cat guest_matrix",
                 "echo 0x47 > unassign_domain");
 
@@ -117,7 +117,7 @@ public class Patch12ResetOnUnassign {
         // running guest. On 6.0 and mainline the guest is then stopped and adapter 5 unassigned.
 
         // %%
-        for (String k : List.of("5.17", "6.0", "6.18")) {
+        for (String k : List.of("5.17", "6.0", "mainline")) {
             Session v = host(k);
             quietly(v, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
                     "echo " + U1 + " > " + CREATE, "cd " + MDEV,
@@ -153,7 +153,7 @@ public class Patch12ResetOnUnassign {
         // (checkstopped) count as passable, and mainline plugs adapter 5.
 
         // %%
-        List<Session> both = List.of(host("6.0"), host("6.18"));
+        List<Session> both = List.of(host("6.0"), host("mainline"));
         for (Session v : both) {
             quietly(v, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
                     "echo " + U1 + " > " + CREATE, "cd " + MDEV,
@@ -161,7 +161,7 @@ public class Patch12ResetOnUnassign {
                     "aplab guest start g1 --mdev " + U1,
                     "echo 0 > /sys/bus/ap/devices/card05/config", "echo 5 > unassign_adapter",
                     "echo 1 > /sys/bus/ap/devices/card05/config");
-            System.out.printf("[%-4s] %s%n", v.host().version().release(), v.host().vfioAp().resetLog());
+            System.out.printf("[%-8s] %s%n", v.host().version().release(), v.host().vfioAp().resetLog());
         }
         sideBySide(both, "echo 5 > assign_adapter", "aplab guest show g1", "cat guest_matrix");
     }

@@ -178,7 +178,7 @@ public class Patch13InUseImpl {
         // host on 5.17 (no `in_use`) and on mainline:
 
         // %%
-        List<Session> kernels = List.of(assigned("5.17"), assigned("6.18"));
+        List<Session> kernels = List.of(assigned("5.17"), assigned("mainline"));
         sideBySide(kernels, "echo +5 > /sys/bus/ap/apmask", "cat /sys/bus/ap/apmask",
                 "ls /sys/bus/ap/drivers/cex4queue", "cat matrix");
 

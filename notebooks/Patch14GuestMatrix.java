@@ -55,7 +55,7 @@ public class Patch14GuestMatrix {
         // Before the series (5.17) there is no such file; from 6.0 on every mdev has one:
 
         // %%
-        List<Session> kernels = List.of(host("5.17"), host("6.18"));
+        List<Session> kernels = List.of(host("5.17"), host("mainline"));
         for (Session k : kernels) {
             quietly(k, "echo 33333333-3333-3333-3333-333333333333 > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create");
         }

@@ -38,7 +38,7 @@ public class Patch15ConfigChange {
             List<String> u = hosts.get(i).host().guest("g1").kvm().updates();
             List<String> fresh = u.subList(seen[i], u.size());
             seen[i] = u.size();
-            System.out.printf("  [%-5s] pushes: %s%n", hosts.get(i).host().version().release(),
+            System.out.printf("  [%-8s] pushes: %s%n", hosts.get(i).host().version().release(),
                     fresh.isEmpty() ? "none" : String.join(" | ", fresh));
         }
     }
@@ -89,7 +89,7 @@ public class Patch15ConfigChange {
         // domain 5 leave the host, then come back; Linux 5.17 has neither callback:
 
         // %%
-        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("6.18"));
+        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
         sideBySide(kernels, "aplab guest show g1",
                 "aplab host --adapters 5 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
                 "ls /sys/bus/ap/drivers/vfio_ap", "cat matrix", "cat guest_matrix",
@@ -114,7 +114,7 @@ public class Patch15ConfigChange {
         // way; the merged 6.0 code did not.)
 
         // %%
-        List<Session> adds = List.of(host("6.0"), host("6.18"));
+        List<Session> adds = List.of(host("6.0"), host("mainline"));
         for (Session k : adds) {
             quietly(k, "aplab host --adapters 5 --domains 4,5", "echo -5,-6,-7 > /sys/bus/ap/apmask",
                     "echo " + U1 + " > " + CREATE, "cd " + MDEV,
@@ -149,10 +149,10 @@ public class Patch15ConfigChange {
         // control domains the mdev does have stay in the guest. The code is the same from the
         // merge (6.0) through the 6.16-6.18 sources I read; the fix ("s390/vfio-ap: Fix control
         // domain removal", 2026) uses `bitmap_and`. The model's mainline host carries the 2026 fixes,
-        // so its "6.18" shows the fixed behaviour, and a real 6.18 behaves as 6.0 below.
+        // so its "mainline" shows the fixed behaviour, and a real mainline behaves as 6.0 below.
 
         // %%
-        List<Session> cd = List.of(runningGuest("6.0"), runningGuest("6.18"));
+        List<Session> cd = List.of(runningGuest("6.0"), runningGuest("mainline"));
         int[] cdSeen = new int[cd.size()];
         printNewPushes(cd, cdSeen);
         sideBySide(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
@@ -217,7 +217,7 @@ public class Patch15ConfigChange {
         // With no guest attached, mainline takes no `kvm->lock` at all on a configuration change:
 
         // %%
-        Session idle = host("6.18");
+        Session idle = host("mainline");
         quietly(idle, "aplab host --adapters 5,6 --domains 4,5", "echo -5,-6 > /sys/bus/ap/apmask",
                 "echo " + U1 + " > " + CREATE, "cd " + MDEV,
                 "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain");

@@ -81,10 +81,10 @@ public class Patch16Docs {
         // it prints, on a second host:
 
         // %%
-        Session c3 = docHost("6.18");
+        Session c3 = docHost("mainline");
         sh(c3, "echo -5,-6 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask",
                 "cat /sys/bus/ap/apmask", "cat /sys/bus/ap/aqmask", "ls /sys/bus/ap/drivers/vfio_ap");
-        Session c3b = docHost("6.18");
+        Session c3b = docHost("mainline");
         sh(c3b, "echo 0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff > /sys/bus/ap/apmask",
                 "echo 0xf7fffffffffffffffeffffffffffffffffffffffffeffffffffffffffffffffe > /sys/bus/ap/aqmask");
         System.out.println("same queues bound to vfio_ap: "
@@ -111,7 +111,7 @@ public class Patch16Docs {
         // on).
 
         // %%
-        Session c4 = docHost("6.18");
+        Session c4 = docHost("mainline");
         quietly(c4, "echo -5,-6 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask", "cd " + M,
                 "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE, "echo " + U3 + " > " + CREATE);
         sh(c4, "echo 5 > " + U1 + "/assign_adapter", "echo 6 > " + U1 + "/assign_adapter",
@@ -174,7 +174,7 @@ public class Patch16Docs {
         // to vfio_ap already (EADDRNOTAVAIL otherwise), and there was no `guest_matrix`:
 
         // %%
-        List<Session> kernels = List.of(docHost("5.17"), docHost("6.18"));
+        List<Session> kernels = List.of(docHost("5.17"), docHost("mainline"));
         for (Session k : kernels) {
             quietly(k, "echo -5,-6,-7 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask",
                     "echo " + U1 + " > " + CREATE, "cd " + M + "/" + U1, "echo 4 > assign_domain");
@@ -205,7 +205,7 @@ public class Patch16Docs {
         //   `guest_matrix dyn ap_config`, the code prints `hotplug` for the second flag.
 
         // %%
-        Session d = host("6.18");
+        Session d = host("mainline");
         quietly(d, "aplab host --adapters 5,6 --domains 4,5", "echo -5,-6 > /sys/bus/ap/apmask",
                 "echo " + U1 + " > " + CREATE, "cd " + M + "/" + U1,
                 "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",

@@ -192,7 +192,7 @@ public class Patch17LockingDoc {
         // nested in one another); the last column says whether all of them go down the hierarchy.
 
         // %%
-        Map<String, String> mainline = measure("6.18");
+        Map<String, String> mainline = measure("mainline");
         boolean allInOrder = true;
         for (Path p : PATHS) {
             String row = mainline.get(p.function());
@@ -253,7 +253,7 @@ public class Patch17LockingDoc {
             String a = v60.get(p.function());
             String b = mainline.get(p.function());
             if (!a.equals(b)) {
-                System.out.printf("%-40s 6.0:  %s%n%-40s 6.18: %s%n", p.function(), a, "", b);
+                System.out.printf("%-40s 6.0:  %s%n%-40s mainline: %s%n", p.function(), a, "", b);
             }
         }
         System.out.println(v60.get("lockdep").equals(mainline.get("lockdep"))
@@ -273,7 +273,7 @@ public class Patch17LockingDoc {
         // guest from inside an mdev's critical section.
 
         // %%
-        Session s = freshHost("6.18");
+        Session s = freshHost("mainline");
         for (Path p : PATHS) {
             s.execute(p.command());
         }

@@ -72,7 +72,7 @@ public class Patch18Maintainers {
 
     /** Runs a claim on a fresh mainline host; the output of its last command. */
     static String actual(Claim c) {
-        Session s = host("6.18");
+        Session s = host("mainline");
         quietly(s, SETUP);
         String last = "";
         for (String cmd : c.commands()) {
@@ -126,7 +126,7 @@ public class Patch18Maintainers {
         // version. It does not exist on the older kernels:
 
         // %%
-        sideBySide(List.of(host("5.17"), host("6.0"), host("6.18")), "cat " + M + "/features", "ls " + M);
+        sideBySide(List.of(host("5.17"), host("6.0"), host("mainline")), "cat " + M + "/features", "ls " + M);
 
         // %% [markdown]
         // `guest_matrix` is the attribute of patch 14, `hotplug` the dynamic configuration of this

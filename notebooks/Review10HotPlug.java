@@ -137,7 +137,7 @@ public class Review10HotPlug {
         // `kvm->lock` held, as `kvm_arch_crypto_set_masks()` requires.
 
         // %%
-        Session s = reviewHost("6.18");
+        Session s = reviewHost("mainline");
         sh(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "cat guest_matrix");
         lockTrace(s, () -> s.execute("aplab guest start g1 --mdev " + U1));
         sh(s, "aplab guest show g1");
@@ -181,7 +181,7 @@ public class Review10HotPlug {
         // filters again and finds adapter 6 whole.)
 
         // %%
-        Session p = reviewHost("6.18");
+        Session p = reviewHost("mainline");
         List<String> filterLog = new ArrayList<>();
         p.host().vfioAp().traceFilter(filterLog::add);
         sh(p, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
@@ -200,7 +200,7 @@ public class Review10HotPlug {
         // 05.0047 is not bound to vfio_ap; then adapter 6 is assigned:
 
         // %%
-        List<Session> kernels = List.of(reviewHost("6.0"), reviewHost("6.18"));
+        List<Session> kernels = List.of(reviewHost("6.0"), reviewHost("mainline"));
         sideBySide(kernels, "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > assign_adapter",
                 "echo 4 > assign_domain", "echo 0x47 > assign_domain", "cat guest_matrix",
                 "echo 6 > assign_adapter", "cat guest_matrix");
@@ -221,7 +221,7 @@ public class Review10HotPlug {
         String firstExample = null;
         for (int i = 0; i < sequences; i++) {
             Session old = reviewHost("6.0");
-            Session cur = reviewHost("6.18");
+            Session cur = reviewHost("mainline");
             List<String> steps = new ArrayList<>();
             for (int k = 0; k < 12; k++) {
                 String op = randomOp(rnd);
@@ -232,13 +232,13 @@ public class Review10HotPlug {
                     differing++;
                     if (firstExample == null) {
                         firstExample = String.join("\n  ", steps) + "\n  -> 6.0: " + out(old, "cat guest_matrix").replace("\n", " ")
-                                + " | 6.18: " + out(cur, "cat guest_matrix").replace("\n", " ");
+                                + " | mainline: " + out(cur, "cat guest_matrix").replace("\n", " ");
                     }
                     break;
                 }
             }
         }
-        System.out.printf("%d of %d random sequences reach a guest matrix that differs between 6.0 and 6.18%n", differing, sequences);
+        System.out.printf("%d of %d random sequences reach a guest matrix that differs between 6.0 and mainline%n", differing, sequences);
         System.out.println("the first one:\n  " + firstExample);
 
         // %% [markdown]
@@ -257,7 +257,7 @@ public class Review10HotPlug {
         // lock-order checker records every "acquired while holding" edge.
 
         // %%
-        Session t = reviewHost("6.18");
+        Session t = reviewHost("mainline");
         quietly(t, "echo 5 > assign_adapter", "echo 4 > assign_domain", "aplab guest start g1 --mdev " + U1);
         runConcurrently(
                 () -> { for (int i = 0; i < 200; i++) { t.execute("echo 6 > " + MDEV + "/assign_adapter"); t.execute("echo 6 > " + MDEV + "/unassign_adapter"); } },
@@ -301,7 +301,7 @@ public class Review10HotPlug {
         // same locks in the same order. The locks of each path, without and then with a guest:
 
         // %%
-        Session r = reviewHost("6.18");
+        Session r = reviewHost("mainline");
         quietly(r, "echo 5 > assign_adapter", "echo 4 > assign_domain");
         List<String> order = List.of("ap_perms_mutex", "guests_lock", "kvm->lock", "mdevs_lock");
         for (String cmd : List.of("echo 6 > assign_adapter", "echo 6 > unassign_adapter",

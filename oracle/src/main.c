@@ -60,7 +60,9 @@ static int check_files(int n, char **files)
 				out = captured ? captured : (char *)"";
 				if (captured)
 					captured[ncaptured] = '\0';
-				if (!strncmp(out, "aplab-oracle: not supported", 27)) {
+				if (skipped) {
+					/* the state is no longer the transcript's: not compared from here on */
+				} else if (!strncmp(out, "aplab-oracle: not supported", 27)) {
 					if (!skipped)
 						printf("%s:%d: not runnable on the oracle: $ %s\n", files[f], cmdline, cmd);
 					skipped = 1;
@@ -125,7 +127,7 @@ static int check_files(int n, char **files)
 		free(line);
 		free(expected);
 		fclose(in);
-		if (bad)
+		if (bad && !skipped)
 			failed++;
 		else if (skipped)
 			unrunnable++;

@@ -8,7 +8,7 @@ import aplab.ap.CardType;
 import aplab.host.Host;
 import aplab.host.HostState;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kvm.Kvm;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
@@ -36,16 +36,16 @@ public final class Fixture {
     public final Sysfs sysfs;
 
     public Fixture() {
-        this(KernelVersion.MAINLINE);
+        this(Kernel.MAINLINE);
     }
 
-    public Fixture(KernelVersion v) {
+    public Fixture(Kernel v) {
         host = new Host(v);
         sysfs = new Sysfs(host);
     }
 
     /** A host with the given defects planted. */
-    public Fixture(KernelVersion v, java.util.Set<aplab.kernel.PlantedBug> planted) {
+    public Fixture(Kernel v, java.util.Set<aplab.kernel.PlantedBug> planted) {
         host = new Host(v, planted);
         sysfs = new Sysfs(host);
     }
@@ -150,10 +150,10 @@ public final class Fixture {
 
     /** Adapters 5, 6 and domains 4, 0x47 in the host, given to vfio_ap, one mdev U1. */
     public static Fixture standard() {
-        return standard(KernelVersion.MAINLINE);
+        return standard(Kernel.MAINLINE);
     }
 
-    public static Fixture standard(KernelVersion v) {
+    public static Fixture standard(Kernel v) {
         Fixture f = new Fixture(v).host(ApMask.of(5, 6), ApMask.of(4, 0x47));
         f.ok(APMASK, "-5,-6");
         f.ok(CREATE, U1);
@@ -162,10 +162,10 @@ public final class Fixture {
 
     /** {@link #standard()} with U1 = 05,06 x 0004,0047: all four queues bound to vfio_ap and linked. */
     public static Fixture withMatrix() {
-        return withMatrix(KernelVersion.MAINLINE);
+        return withMatrix(Kernel.MAINLINE);
     }
 
-    public static Fixture withMatrix(KernelVersion v) {
+    public static Fixture withMatrix(Kernel v) {
         Fixture f = standard(v);
         f.ok(mdev(U1, "assign_adapter"), "5", "6");
         f.ok(mdev(U1, "assign_domain"), "4", "0x47");

@@ -4,7 +4,7 @@ import aplab.ap.ApConfigInfo;
 import aplab.ap.ApMask;
 import aplab.ap.CardType;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import java.util.Set;
 
@@ -16,7 +16,7 @@ final class Hosts {
     }
 
     static Host largest() {
-        Host host = new Host(KernelVersion.MAINLINE, Set.of());
+        Host host = new Host(Kernel.MAINLINE, Set.of());
         ApMask all = ApMask.range(0, 255);
         host.configure(new ApConfigInfo(all, all, all, true, 255, 255), CardType.DEFAULT);
         new Sysfs(host).write("/sys/bus/ap/apmask", "0x\n");

@@ -2,7 +2,7 @@ package aplab.bench;
 
 import aplab.check.Stress;
 import aplab.explore.Explorer;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.transcript.Transcript;
 import aplab.transcript.TranscriptException;
 import aplab.transcript.TranscriptRunner;
@@ -39,7 +39,7 @@ public class WholeSystemBenchmarks {
     /** The stress run one operation does. */
     static final Stress.Config STRESS = Stress.Config.of(20261124L, 4, 200, 100);
     /** The exploration one operation does. */
-    static final Explorer.Options EXPLORE = new Explorer.Options(3, -1, 0, KernelVersion.MAINLINE, Set.of(),
+    static final Explorer.Options EXPLORE = new Explorer.Options(3, -1, 0, Kernel.MAINLINE, Set.of(),
             Runtime.getRuntime().availableProcessors());
 
     @Setup(Level.Trial)

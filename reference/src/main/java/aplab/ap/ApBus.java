@@ -1,8 +1,9 @@
 package aplab.ap;
 
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.Kstrtox;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ApBus {
     private final LockDep lockdep;
-    private final KernelVersion version;
+    private final Kernel version;
     private final TrackedLock permsMutex;
     private final TrackedLock scanMutex;
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
@@ -42,17 +43,61 @@ public final class ApBus {
     private final ApBusAttributes attributes = new ApBusAttributes();
     private final Set<PlantedBug> planted;
 
-    public ApBus(LockDep lockdep, KernelVersion version) {
+    public ApBus(LockDep lockdep, Kernel version) {
         this(lockdep, version, EnumSet.noneOf(PlantedBug.class));
     }
 
     /** A bus with defects planted (only {@link PlantedBug#race() the bus's races} act here). */
-    public ApBus(LockDep lockdep, KernelVersion version, Set<PlantedBug> planted) {
+    public ApBus(LockDep lockdep, Kernel version, Set<PlantedBug> planted) {
         this.lockdep = lockdep;
         this.version = version;
         this.planted = planted.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(planted);
         this.permsMutex = lockdep.newLock("ap_perms_mutex");
         this.scanMutex = lockdep.newLock("ap_scan_bus_mutex");
+    }
+
+    /**
+     * A copy of the bus on {@code lockdep} (for {@link aplab.host.Host#copy}): QCI, masks, the card
+     * type of new cards, every card and queue with a new device lock. No driver is registered, and
+     * each queue keeps the old bus's driver and driver data until {@link #remapBindings} replaces
+     * them with the copy's. Call it on a quiescent bus.
+     */
+    public ApBus copy(LockDep lockdep) {
+        ApBus c = new ApBus(lockdep, version, planted);
+        c.qci = qci;
+        c.newCardType = newCardType;
+        c.apmask.assign(apmask);
+        c.aqmask.assign(aqmask);
+        c.attributes.copyFrom(attributes);
+        for (ApCard card : cards.values()) {
+            ApCard cc = new ApCard(card.apid(), card.type());
+            cc.setConfig(card.config());
+            cc.setZcryptOnline(card.zcryptOnline());
+            c.cards.put(cc.apid(), cc);
+        }
+        for (ApQueue q : queues.values()) {
+            ApQueue cq = new ApQueue(q.apqn(), c.cards.get(q.apqn().apid()), lockdep.newLock("&dev->mutex"));
+            cq.setInitiated(q.initiated());
+            cq.setDriver(q.driver());
+            Object data = q.drvdata();
+            if (data instanceof Cex4QueueDriver.ZcryptQueue zq) {
+                Cex4QueueDriver.ZcryptQueue n = new Cex4QueueDriver.ZcryptQueue();
+                n.setOnline(zq.online());
+                data = n;
+            }
+            cq.setDrvdata(data);
+            c.queues.put(cq.apqn(), cq);
+        }
+        return c;
+    }
+
+    /** Replaces every queue's driver and driver data by their images (the second half of {@link #copy}). */
+    public void remapBindings(java.util.function.UnaryOperator<ApDriver> driver,
+            java.util.function.UnaryOperator<Object> drvdata) {
+        for (ApQueue q : queues.values()) {
+            q.setDriver(q.driver() == null ? null : driver.apply(q.driver()));
+            q.setDrvdata(q.drvdata() == null ? null : drvdata.apply(q.drvdata()));
+        }
     }
 
     /** ap_driver_register */
@@ -78,7 +123,7 @@ public final class ApBus {
         return permsMutex;
     }
 
-    public KernelVersion version() {
+    public Kernel version() {
         return version;
     }
 
@@ -160,7 +205,7 @@ public final class ApBus {
                 if (changed) {
                     // apmask_commit / aqmask_commit: newly reserved ids need every driver's consent
                     ApMask reserved = next.andNot(current);
-                    if (!reserved.isEmpty() && version.dynamic()) {
+                    if (!reserved.isEmpty() && version.has(Commit.AP_IN_USE_CALLBACK)) {
                         for (ApDriver d : drivers) {
                             Errno rc = adapters ? d.inUse(reserved, aqmask.copy()) : d.inUse(apmask.copy(), reserved);
                             if (rc != null) {
@@ -360,7 +405,7 @@ public final class ApBus {
                 ApConfigInfo prev = qci;
                 boolean changed = !sameConfig(prev, next);
                 qci = next;
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onConfigChanged(next, prev);
                     }
@@ -371,7 +416,7 @@ public final class ApBus {
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
-                if (changed && version.dynamic()) {
+                if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
                     for (ApDriver d : drivers) {
                         d.onScanComplete(next, prev);
                     }

@@ -1,5 +1,6 @@
 package aplab.check;
 
+import aplab.kernel.Commit;
 import aplab.ap.ApBus;
 import aplab.ap.ApConfigInfo;
 import aplab.ap.ApDriver;
@@ -33,7 +34,7 @@ import java.util.TreeSet;
  * <dd>Every APQN in a running guest's CRYCB (its apm x aqm) is in the host configuration (the
  *     AP bus's QCI), has a queue device, that queue is bound to {@code vfio_ap} and linked to the
  *     mdev the guest uses; every control domain in the CRYCB is in the host's adm. (The property
- *     CVE-2024-26620 broke: Linux 6.0's delta filter fails it, see {@link aplab.kernel.KernelVersion#V6_0}.)</dd>
+ *     CVE-2024-26620 broke: Linux 6.0's delta filter fails it, see {@link aplab.kernel.Kernel#V6_0}.)</dd>
  * <dt>{@code guest-matrix-is-crycb}</dt>
  * <dd>While a guest runs with an mdev ({@code mdev->kvm} is the guest's KVM), the guest's CRYCB is
  *     exactly the mdev's shadow APCB ({@code guest_matrix} and its control domains; for a format-0/1
@@ -83,7 +84,7 @@ import java.util.TreeSet;
  *     {@link #checkFilteredExactly} checks that.</dd>
  * </dl>
  *
- * <p>These are mainline's (6.18) invariants. On older kernels some fail by design: 6.0 lets an
+ * <p>These are mainline's invariants. On older kernels some fail by design: 6.0 lets an
  * unbound queue into the guest (CVE-2024-26620); 5.17 has no {@code in_use} veto, no shadow and keeps
  * a removed queue's APQN in the guest. {@link #check} reports them; it does not excuse them.
  *
@@ -144,7 +145,7 @@ public final class Invariants {
         ApMask aqmask = bus.aqmask();
         List<MatrixMdev> mdevs = vfio.mdevs();
 
-        if (host.version().dynamic() && !sameMasks(qci, info)) {
+        if (host.version().has(Commit.CONFIG_CHANGE_HANDLING) && !sameMasks(qci, info)) {
             out.add(new Violation("config-seen", "vfio_ap info apm=" + info.apm().toIdList(2) + " aqm="
                     + info.aqm().toIdList(4) + " adm=" + info.adm().toIdList(4) + " but the bus's QCI apm="
                     + qci.apm().toIdList(2) + " aqm=" + qci.aqm().toIdList(4) + " adm=" + qci.adm().toIdList(4)));
@@ -154,7 +155,7 @@ public final class Invariants {
         checkSharing(mdevs, out);
         checkOwnership(bus, vfio, apmask, aqmask, mdevs, out);
         checkLinks(bus, vfio, mdevs, out);
-        if (host.version().dynamic()) {
+        if (host.version().has(Commit.FILTER_APCB)) {
             for (MatrixMdev m : mdevs) {
                 checkShadow(bus, vfio, info, m, false, out);
             }
@@ -170,7 +171,7 @@ public final class Invariants {
     public static List<Violation> checkFilteredExactly(Host host, String uuid) {
         List<Violation> out = check(host);
         MatrixMdev m = host.vfioAp().mdev(uuid);
-        if (m != null && host.version().dynamic()) {
+        if (m != null && host.version().has(Commit.FILTER_APCB)) {
             List<Violation> exact = new ArrayList<>();
             checkShadow(host.bus(), host.vfioAp(), host.vfioAp().matrixDev().info(), m, true, exact);
             for (Violation v : exact) {
@@ -235,7 +236,7 @@ public final class Invariants {
                         + " but mdev " + m.uuid() + " guest_matrix apm=" + sh.apm().toIdList(2) + " aqm="
                         + sh.aqm().toIdList(4) + " adm=" + sh.adm().toIdList(4)));
             }
-            if (!host.version().dynamic()) {
+            if (!host.version().has(Commit.FILTER_APCB)) {
                 continue; // 5.17 gives the guest the unfiltered matrix: nothing promises more
             }
             for (int a : apm.ids()) {

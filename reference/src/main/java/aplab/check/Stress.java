@@ -2,7 +2,7 @@ package aplab.check;
 
 import aplab.ap.ApMask;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
 import aplab.sysfs.Sysfs;
@@ -45,14 +45,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Stress {
     /** What to run. */
-    public record Config(long seed, int workers, int rounds, int opsPerRound, KernelVersion version,
+    public record Config(long seed, int workers, int rounds, int opsPerRound, Kernel version,
             Set<PlantedBug> planted, long hangMillis, boolean serializeVfio) {
         public Config {
             planted = Set.copyOf(planted);
         }
 
         public static Config of(long seed, int workers, int rounds, int opsPerRound) {
-            return new Config(seed, workers, rounds, opsPerRound, KernelVersion.MAINLINE, Set.of(), 60_000, true);
+            return new Config(seed, workers, rounds, opsPerRound, Kernel.DEFAULT, Set.of(), 60_000, true);
         }
 
         public Config withPlanted(Set<PlantedBug> p) {
@@ -130,7 +130,7 @@ public final class Stress {
     static final int IDS = 6;
 
     /** The starting state: adapters and domains 0-3, most queues given to vfio_ap, two mdevs. */
-    public static Host newHost(KernelVersion version, Set<PlantedBug> planted) {
+    public static Host newHost(Kernel version, Set<PlantedBug> planted) {
         Host host = new Host(version, planted);
         Sysfs sysfs = new Sysfs(host);
         List<HostOp> setup = List.of(
@@ -404,7 +404,7 @@ public final class Stress {
 
     /**
      * {@code aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N] [--hang-seconds N]
-     * [--kernel 6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose] [--for-seconds S]}: one run; prints the
+     * [--kernel mainline] [--plant BUG,...] [--no-vfio-serialization] [--verbose] [--for-seconds S]}: one run; prints the
      * seed first, then the summary (and every failure). With {@code --for-seconds S}: runs with seeds N, N+1, ...
      * (each as given) until S seconds have passed, one summary line each, then the totals. Exit status 0 passed, 1
      * failed, 2 bad usage (every number is checked: counts at least 1, seconds at least 1).
@@ -415,7 +415,7 @@ public final class Stress {
         int rounds = 2_000;
         int ops = 50;
         long hang = 60_000;
-        KernelVersion version = KernelVersion.MAINLINE;
+        Kernel version = Kernel.DEFAULT;
         Set<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
         boolean verbose = false;
         boolean serialize = true;
@@ -429,7 +429,7 @@ public final class Stress {
                     case "--ops" -> ops = (int) atLeastOne(args, i++, 1_000_000);
                     case "--hang-seconds" -> hang = atLeastOne(args, i++, 86_400) * 1000;
                     case "--for-seconds" -> forSeconds = atLeastOne(args, i++, 7 * 86_400);
-                    case "--kernel" -> version = KernelVersion.parse(args[++i]);
+                    case "--kernel" -> version = Kernel.parse(args[++i]);
                     case "--plant" -> {
                         for (String s : args[++i].split(",")) {
                             planted.add(PlantedBug.valueOf(s.trim().toUpperCase(Locale.ROOT)));
@@ -443,7 +443,7 @@ public final class Stress {
         } catch (RuntimeException e) {
             System.err.println("stress: " + e.getMessage());
             System.err.println("usage: aplab.check.Stress [--seed N] [--workers N] [--rounds N] [--ops N]"
-                    + " [--hang-seconds N] [--kernel 5.17|6.0|6.18] [--plant BUG,...] [--no-vfio-serialization] [--verbose]"
+                    + " [--hang-seconds N] [--kernel NAME] [--plant BUG,...] [--no-vfio-serialization] [--verbose]"
                     + " [--for-seconds S]");
             System.exit(2);
         }

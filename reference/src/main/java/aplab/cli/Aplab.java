@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             "A transcript is Markdown whose console blocks are root shell sessions on a modelled host; 'aplab shell'"
                 + " gives such a session at a prompt, where 'help' lists the commands."},
         subcommands = {CheckCommand.class, RunCommand.class, ShellCommand.class, ExploreCommand.class,
-            LoadCommand.class, ExplainCommand.class, MdevctlCommand.class, aplab.oracle.OracleCommand.class,
+            LoadCommand.class, ExplainCommand.class, MdevctlCommand.class, KernelCommand.class, aplab.oracle.OracleCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aplab implements Runnable {
     @CommandLine.Spec

@@ -29,12 +29,32 @@ public final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "The transcript files (Markdown).")
     List<Path> files;
 
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "mainline",
+            completionCandidates = aplab.shell.KernelNames.Candidates.class,
+            description = "Start each file's host on this kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    String kernel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The --kernel value, or null after a one-line error. */
+    private aplab.kernel.Kernel kernelOrError() {
+        try {
+            return aplab.kernel.Kernel.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("aplab: " + spec.name() + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+    }
+
     @Override
     public Integer call() {
-        return check(files, update, TranscriptRunner::run, "aplab", () -> { },
+        aplab.kernel.Kernel k = kernelOrError();
+        if (k == null) {
+            return 2;
+        }
+        return check(files, update, t -> TranscriptRunner.run(t, k), "aplab", () -> { },
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

@@ -3,7 +3,7 @@ package aplab.cli;
 import aplab.ap.Apqn;
 import aplab.explain.Explainer;
 import aplab.explain.WhatIf;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.Versions;
@@ -46,7 +46,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--try", paramLabel = "COMMAND", description = "Show what a transcript command would do, e.g. 'echo 5 > /sys/devices/vfio_ap/matrix/UUID/unassign_adapter' (repeatable).")
     List<String> tries = new ArrayList<>();
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--kernel", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
     String kernel;
 
     @CommandLine.Spec
@@ -56,9 +56,9 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KernelVersion k;
+        Kernel k;
         try {
-            k = kernel == null ? null : KernelVersion.parse(kernel);
+            k = kernel == null ? null : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             err.println("aplab: explain: " + e.getMessage());
             return 2;

@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.Versions;
@@ -32,7 +32,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", description = "A snapshot file (tools/capture-host -o FILE).")
     Path file;
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+    @Option(names = "--kernel", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class,
             description = "Model this kernel (${COMPLETION-CANDIDATES}) instead of the one the snapshot's release suggests.")
     String kernel;
 
@@ -49,9 +49,9 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KernelVersion k;
+        Kernel k;
         try {
-            k = kernel == null ? null : KernelVersion.parse(kernel);
+            k = kernel == null ? null : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             err.println("aplab: load: " + e.getMessage());
             return 2;

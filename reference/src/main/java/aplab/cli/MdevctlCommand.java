@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.mdevctl.MdevctlDefinition;
 import aplab.mdevctl.MdevctlStart;
 import aplab.shell.KernelNames;
@@ -34,7 +34,7 @@ public final class MdevctlCommand implements Callable<Integer> {
     }
 
     static HostLoader.Loaded base(Path on, String kernel, PrintWriter err) {
-        KernelVersion k = kernel == null ? null : KernelVersion.parse(kernel);
+        Kernel k = kernel == null ? null : Kernel.parse(kernel);
         if (on == null) {
             return new HostLoader.Loaded("(a fresh host)", null, null, k == null ? List.of() : List.of("aplab kernel " + k.release()),
                     List.of(), List.of());
@@ -66,7 +66,7 @@ public final class MdevctlCommand implements Callable<Integer> {
         @Option(names = "--parent", paramLabel = "PARENT", description = "The parent device (default matrix).")
         String parent;
 
-        @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
+        @Option(names = "--kernel", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class, description = "Model this kernel: ${COMPLETION-CANDIDATES}.")
         String kernel;
 
         @Option(names = "--writes", description = "Also print each sysfs write mdevctl made, as transcript lines.")

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code aplab run FILE}: print the transcript with the actual outputs filled in. */
@@ -18,11 +19,31 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The transcript file (Markdown).")
     Path file;
 
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "mainline",
+            completionCandidates = aplab.shell.KernelNames.Candidates.class,
+            description = "Start each file's host on this kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    String kernel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The --kernel value, or null after a one-line error. */
+    private aplab.kernel.Kernel kernelOrError() {
+        try {
+            return aplab.kernel.Kernel.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("aplab: " + spec.name() + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+    }
+
     @Override
     public Integer call() {
+        aplab.kernel.Kernel k = kernelOrError();
+        if (k == null) {
+            return 2;
+        }
         Transcript t;
         try {
             t = Transcript.read(file);
@@ -30,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("aplab: " + e.oneLine());
             return 2;
         }
-        spec.commandLine().getOut().print(TranscriptRunner.run(t).actual());
+        spec.commandLine().getOut().print(TranscriptRunner.run(t, k).actual());
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -1,6 +1,6 @@
 package aplab.cli;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.KernelNames;
 import aplab.shell.Session;
 import aplab.shell.ShellCompleter;
@@ -31,7 +31,7 @@ import picocli.CommandLine;
                 + " sysfs paths, and the history is kept across sessions in $XDG_CACHE_HOME/aplab/history"
                 + " (~/.cache/aplab/history without XDG_CACHE_HOME). 'exit' or Ctrl-D leaves."})
 public final class ShellCommand implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+    @Option(names = "--kernel", paramLabel = "KERNEL", completionCandidates = KernelNames.Candidates.class,
             description = "The kernel the host runs: ${COMPLETION-CANDIDATES} (default: the newest).")
     String kernel;
 
@@ -43,9 +43,9 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelVersion v;
+        Kernel v;
         try {
-            v = kernel == null ? KernelVersion.MAINLINE : KernelVersion.parse(kernel);
+            v = kernel == null ? Kernel.DEFAULT : Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("aplab: shell: " + e.getMessage());
             return 2;

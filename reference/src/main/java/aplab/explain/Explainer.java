@@ -7,7 +7,8 @@ import aplab.ap.ApQueue;
 import aplab.ap.Apqn;
 import aplab.host.Guest;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Commit;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.vfioap.ApMatrix;
 import aplab.vfioap.MatrixMdev;
@@ -105,7 +106,7 @@ public final class Explainer {
 
     private String apqnLine(MatrixMdev m, Guest g, Apqn apqn) {
         boolean running = g != null;
-        if (!host.version().dynamic()) {
+        if (!host.version().has(Commit.SHADOW_APCB)) {
             return preDynamicLine(m, g, apqn);
         }
         ApMatrix sh = m.shadowApcb();
@@ -188,7 +189,7 @@ public final class Explainer {
         if (!passable(rc)) {
             return String.format("the last reset of queue %s ended with response code 0x%02x (%s): vfio_ap gives no guest a "
                     + "queue whose reset did not complete%s", apqn, rc, responseName(rc),
-                    host.version() == KernelVersion.MAINLINE ? ""
+                    host.version().has(Commit.PASS_DECONFIGURED) ? ""
                             : " (this kernel passes only queues whose reset ended normally; 6.6 and later also pass "
                             + "deconfigured and checkstopped ones)");
         }
@@ -197,7 +198,7 @@ public final class Explainer {
 
     /** _queue_passable: 6.6+ 0x00, 0x03, 0x04; earlier only 0x00. */
     private boolean passable(int rc) {
-        if (host.version() == KernelVersion.MAINLINE) {
+        if (host.version().has(Commit.PASS_DECONFIGURED)) {
             return rc == VfioApQueue.RC_NORMAL || rc == VfioApQueue.RC_DECONFIGURED || rc == VfioApQueue.RC_CHECKSTOPPED;
         }
         return rc == VfioApQueue.RC_NORMAL;
@@ -267,7 +268,7 @@ public final class Explainer {
     // ---------------------------------------------------------------- control domains
 
     private String cdomLine(MatrixMdev m, Guest g, int d) {
-        if (!host.version().dynamic()) {
+        if (!host.version().has(Commit.SHADOW_APCB)) {
             return g != null ? "guest has it (assigned; Linux " + host.version().release() + " does not filter)"
                     : "a guest would get it (assigned; not filtered)";
         }

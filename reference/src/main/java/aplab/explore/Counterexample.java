@@ -2,7 +2,7 @@ package aplab.explore;
 
 import aplab.check.HostOp;
 import aplab.check.Invariants;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.shell.Session;
 import aplab.transcript.Transcript;
@@ -106,7 +106,9 @@ public final class Counterexample {
     /** The {@code aplab explore} command line that finds it. */
     public String commandLine() {
         return "aplab explore --depth " + options.depth() + " --concurrent-depth " + options.concurrentDepth()
-                + " --preemptions " + options.preemptions() + " --kernel " + options.version().release() + plantFlag();
+                + " --preemptions " + options.preemptions() + " --kernel " + options.version().release() + plantFlag()
+                + (options.concurrentOps().isEmpty() ? "" : " --concurrent-ops " + options.concurrentOps().stream().sorted()
+                        .map(Object::toString).collect(Collectors.joining(",")));
     }
 
     /** Lines describing it (for the console). */
@@ -137,7 +139,7 @@ public final class Counterexample {
      */
     public String transcript() {
         List<String> cmds = new ArrayList<>();
-        if (options.version() != KernelVersion.MAINLINE) {
+        if (options.version() != Kernel.MAINLINE) {
             cmds.add("aplab kernel " + options.version().release());
         }
         Space.setup().forEach(op -> cmds.add(op.command()));

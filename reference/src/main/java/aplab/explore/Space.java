@@ -3,7 +3,7 @@ package aplab.explore;
 import aplab.ap.ApMask;
 import aplab.check.HostOp;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ public final class Space {
     }
 
     /** A host in the start state. */
-    public static Host start(KernelVersion version, Set<PlantedBug> planted) {
+    public static Host start(Kernel version, Set<PlantedBug> planted) {
         Host host = new Host(version, planted);
         Sysfs sysfs = new Sysfs(host);
         for (HostOp op : setup()) {

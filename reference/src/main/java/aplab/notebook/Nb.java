@@ -1,6 +1,6 @@
 package aplab.notebook;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,12 +16,12 @@ public final class Nb {
 
     /** A fresh host running mainline. */
     public static Session host() {
-        return new Session(KernelVersion.MAINLINE);
+        return new Session(Kernel.MAINLINE);
     }
 
-    /** A fresh host running the kernel with that release (5.17, 6.0, 6.18). */
+    /** A fresh host running that kernel (a name from aplab kernel --list, e.g. 5.17, 6.0, mainline). */
     public static Session host(String release) {
-        return new Session(KernelVersion.parse(release));
+        return new Session(Kernel.parse(release));
     }
 
     /** Runs each command line and prints {@code # command} then what it printed. */
@@ -58,7 +58,7 @@ public final class Nb {
             System.out.println("# " + c);
             for (Session s : hosts) {
                 List<String> out = s.execute(c);
-                String label = String.format("  [%-5s] ", s.host().version().release());
+                String label = String.format("  [%-8s] ", s.host().version().release());
                 if (out.isEmpty()) {
                     System.out.println(label + "(no output)");
                 }

@@ -1,7 +1,7 @@
 package aplab.oracle;
 
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.shell.HostCommands;
 import aplab.shell.Session;
@@ -18,13 +18,13 @@ import java.util.Set;
  * and prints nothing, any other {@code aplab kernel ...} is not supported.
  */
 public final class ModelOracle implements Oracle {
-    private final KernelVersion version;
+    private final Kernel version;
     private final Set<PlantedBug> planted;
     private Session session;
     private Host seenHost;
     private int resetsSeen;
 
-    public ModelOracle(KernelVersion version, Set<PlantedBug> planted) {
+    public ModelOracle(Kernel version, Set<PlantedBug> planted) {
         this.version = version;
         this.planted = Set.copyOf(planted);
         reset();
@@ -55,7 +55,7 @@ public final class ModelOracle implements Oracle {
 
     private boolean sameKernel(String release) {
         try {
-            return KernelVersion.parse(release) == version;
+            return Kernel.parse(release).equals(version);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -5,7 +5,7 @@ import aplab.ap.ApMask;
 import aplab.ap.CardType;
 import aplab.host.Guest;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -319,13 +319,23 @@ public final class HostCommands implements Callable<Integer> {
     }
 
     @Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-            description = {"Start over on a fresh host running another kernel.",
-                "Nothing is configured on the new host: no AP configuration, no mdevs, no guests."})
+            description = {"Start over on a fresh host running another kernel, or show the kernels.",
+                "Nothing is configured on the new host: no AP configuration, no mdevs, no guests.",
+                "A kernel is a named set of upstream commits; --with and --without add or drop one (with what needs it).",
+                "Without NAME it shows the kernel this host runs; --list shows the named kernels (-v: with their commits)."})
     static final class KernelCmd implements Callable<Integer> {
         private final HostCommands parent;
-        @Parameters(paramLabel = "RELEASE", completionCandidates = KernelNames.Candidates.class,
+        @Parameters(paramLabel = "NAME", arity = "0..1", completionCandidates = KernelNames.Candidates.class,
                 description = "The kernel: ${COMPLETION-CANDIDATES}.")
-        String release;
+        String name;
+        @Option(names = "--with", paramLabel = "COMMIT", description = "Add a catalogue commit (and what it needs).")
+        List<String> with = new java.util.ArrayList<>();
+        @Option(names = "--without", paramLabel = "COMMIT", description = "Drop a catalogue commit (and what needs it).")
+        List<String> without = new java.util.ArrayList<>();
+        @Option(names = "--list", description = "List the named kernels.")
+        boolean list;
+        @Option(names = {"-v", "--verbose"}, description = "With --list: each kernel's commits.")
+        boolean verbose;
 
         KernelCmd(HostCommands parent) {
             this.parent = parent;
@@ -333,7 +343,26 @@ public final class HostCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            parent.session.reset(KernelVersion.parse(release));
+            if (list) {
+                parent.out.addAll(Kernel.listing(verbose));
+                return 0;
+            }
+            if (name == null) {
+                if (!with.isEmpty() || !without.isEmpty()) {
+                    parent.out.add("aplab: kernel: --with and --without need a kernel NAME");
+                    return 2;
+                }
+                parent.out.addAll(parent.session.host().version().describe());
+                return 0;
+            }
+            Kernel k;
+            try {
+                k = Kernel.parse(name, with, without);
+            } catch (IllegalArgumentException e) {
+                parent.out.add("aplab: kernel: " + e.getMessage());
+                return 2;
+            }
+            parent.session.reset(k);
             return 0;
         }
     }

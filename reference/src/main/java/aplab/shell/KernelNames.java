@@ -1,6 +1,6 @@
 package aplab.shell;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,18 +25,18 @@ public final class KernelNames {
     /** Every kernel the model can run as, as the catalogue names them, oldest first. */
     public static List<String> all() {
         List<String> names = new ArrayList<>();
-        for (KernelVersion v : KernelVersion.values()) {
-            names.add(v.release());
+        for (Kernel k : Kernel.named()) {
+            names.add(k.name());
         }
         return names;
     }
 
     /** The name of the kernel a fresh host runs. */
     public static String defaultName() {
-        return KernelVersion.MAINLINE.release();
+        return Kernel.DEFAULT.name();
     }
 
-    /** {@code 5.17, 6.0, 6.18 (default)}: the list as one phrase. */
+    /** {@code 5.17, 6.0, ..., mainline (default)}: the list as one phrase. */
     public static String phrase() {
         List<String> named = new ArrayList<>();
         for (String n : all()) {

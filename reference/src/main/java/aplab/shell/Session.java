@@ -1,7 +1,7 @@
 package aplab.shell;
 
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
@@ -24,21 +24,21 @@ public final class Session {
     private aplab.lszcrypt.S390Tools s390Tools = aplab.lszcrypt.S390Tools.NEWEST;
 
     public Session() {
-        this(KernelVersion.MAINLINE);
+        this(Kernel.MAINLINE);
     }
 
-    public Session(KernelVersion version) {
+    public Session(Kernel version) {
         this(version, PlantedBug.fromSystemProperty());
     }
 
     /** A session whose hosts (this one and those after {@code aplab kernel}) have these defects planted. */
-    public Session(KernelVersion version, Set<PlantedBug> planted) {
+    public Session(Kernel version, Set<PlantedBug> planted) {
         this.planted = Set.copyOf(planted);
         reset(version);
     }
 
     /** A fresh host running the given kernel. */
-    void reset(KernelVersion version) {
+    void reset(Kernel version) {
         host = new Host(version, planted);
         sysfs = new Sysfs(host);
         cwd = "/";

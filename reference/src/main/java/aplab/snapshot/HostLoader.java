@@ -1,6 +1,6 @@
 package aplab.snapshot;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.transcript.Transcript;
 import aplab.transcript.TranscriptException;
@@ -42,14 +42,14 @@ public final class HostLoader {
     }
 
     /** Loads a snapshot or a transcript; {@code kernel} forces the model kernel for a snapshot (or null). */
-    public static Loaded load(Path file, KernelVersion kernel) throws LoadException {
+    public static Loaded load(Path file, Kernel kernel) throws LoadException {
         String name = file.toString();
         String text = aplab.transcript.TextFile.read(file, (f, why) -> new LoadException(f, 0, why));
         return load(name, text, kernel);
     }
 
     /** Loads snapshot or transcript text. */
-    public static Loaded load(String name, String text, KernelVersion kernel) throws LoadException {
+    public static Loaded load(String name, String text, Kernel kernel) throws LoadException {
         if (Snapshot.isSnapshot(text)) {
             return fromSnapshot(Snapshot.parse(name, text), kernel);
         }
@@ -74,7 +74,7 @@ public final class HostLoader {
     }
 
     /** Rebuilds a parsed snapshot and compares. */
-    public static Loaded fromSnapshot(Snapshot s, KernelVersion kernel) {
+    public static Loaded fromSnapshot(Snapshot s, Kernel kernel) {
         Rebuild.Plan plan = Rebuild.plan(s, kernel);
         Session session = new Session();
         List<Rebuild.Refusal> refusals = Rebuild.run(plan, session);

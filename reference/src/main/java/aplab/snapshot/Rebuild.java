@@ -5,7 +5,7 @@ import aplab.ap.ApQueue;
 import aplab.ap.Apqn;
 import aplab.ap.CardType;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.shell.Session;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
@@ -44,7 +44,7 @@ public final class Rebuild {
     }
 
     /** The commands that rebuild a snapshot, the kernel chosen and why, and notes on what was adapted. */
-    public record Plan(KernelVersion kernel, String kernelReason, List<String> commands, List<String> notes,
+    public record Plan(Kernel kernel, String kernelReason, List<String> commands, List<String> notes,
             Map<String, String> guestNames) {
     }
 
@@ -53,55 +53,23 @@ public final class Rebuild {
 
     // ================================================================ kernel
 
-    /** The model kernel for a host kernel release, and why. */
+    /** The model kernel for a host kernel release, and why ({@link aplab.kernel.KernelRelease#choose}). */
     static String[] chooseKernel(Snapshot s) {
-        if (s.features() != null) {
-            return new String[] {"6.18", "the host has the matrix device's features attribute (Linux 6.12 or later)"};
-        }
         boolean guestMatrix = s.mdevs().stream().anyMatch(m -> m.guestMatrix() != null);
-        int[] v = parseRelease(s.kernel());
-        if (v == null) {
-            return new String[] {"6.18", "the release '" + s.kernel() + "' is not a Linux version"};
-        }
-        int major = v[0];
-        int minor = v[1];
-        int patch = v[2];
-        if (major > 6 || (major == 6 && minor >= 8)) {
-            return new String[] {"6.18", "Linux 6.8 and later filter the whole matrix as mainline does"};
-        }
-        if (major == 6) {
-            // CVE-2024-26620: "always filter entire AP matrix" reached 6.1.76, 6.6.15 and 6.7.3
-            if ((minor == 1 && patch >= 76) || (minor == 6 && patch >= 15) || (minor == 7 && patch >= 3)) {
-                return new String[] {"6.18", "this stable release has the 6.8 whole-matrix filtering (CVE-2024-26620 fix)"};
-            }
-            return new String[] {"6.0", "Linux 6.0 to 6.7 filter only the newly assigned adapter or domain"};
-        }
-        if (guestMatrix) {
-            return new String[] {"6.18", "a distribution kernel with the dynamic configuration series backported "
-                    + "(its mdevs have guest_matrix)"};
-        }
-        return new String[] {"5.17", "before Linux 6.0 there is no dynamic configuration"};
-    }
-
-    private static int[] parseRelease(String release) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
-        if (!m.find()) {
-            return null;
-        }
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-            m.group(3) == null ? 0 : Integer.parseInt(m.group(3))};
+        aplab.kernel.KernelRelease.Choice c = aplab.kernel.KernelRelease.choose(s.kernel(), s.features() != null, guestMatrix);
+        return new String[] {c.kernel().name(), c.reason()};
     }
 
     // ================================================================ plan
 
     /** The plan for a snapshot; {@code override} forces the model kernel (null: choose). */
-    public static Plan plan(Snapshot s, KernelVersion override) {
+    public static Plan plan(Snapshot s, Kernel override) {
         List<String> cmds = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         String[] k = chooseKernel(s);
-        KernelVersion kernel = override != null ? override : KernelVersion.parse(k[0]);
+        Kernel kernel = override != null ? override : Kernel.parse(k[0]);
         String reason = override != null ? "chosen with --kernel" : k[1];
-        if (kernel != KernelVersion.MAINLINE) {
+        if (kernel != Kernel.MAINLINE) {
             cmds.add("aplab kernel " + kernel.release());
         }
         hostCommands(s, cmds, notes);

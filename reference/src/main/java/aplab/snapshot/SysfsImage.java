@@ -3,7 +3,7 @@ package aplab.snapshot;
 import aplab.ap.CardType;
 import aplab.host.Guest;
 import aplab.host.Host;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
 import aplab.vfioap.MatrixMdev;
 import java.io.IOException;
@@ -55,8 +55,8 @@ public final class SysfsImage implements SysfsTree {
     }
 
     /** The release a modelled kernel reports in {@code uname -r}. */
-    public static String release(KernelVersion v) {
-        return v.release() + ".0-aplab";
+    public static String release(Kernel v) {
+        return aplab.kernel.KernelRelease.uname(v);
     }
 
     /** The image of a modelled host now. */

@@ -10,9 +10,10 @@ import aplab.ap.Apqn;
 import aplab.ap.CardType;
 import aplab.ap.Cex4QueueDriver;
 import aplab.host.Host;
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.Kstrtox;
 import aplab.snapshot.SysfsTree;
 import aplab.vfioap.MatrixMdev;
@@ -166,13 +167,13 @@ public final class Sysfs {
         return new Dir().put("sys", () -> sys);
     }
 
-    private KernelVersion version() {
+    private Kernel version() {
         return host.version();
     }
 
     /** The bus {@code features} attribute and the queues' {@code ap_functions}: 6.12 has them, 6.1 not. */
     private boolean busFeatures() {
-        return version().hasFeatures();
+        return version().has(Commit.AP_BUS_FEATURES);
     }
 
     /**
@@ -180,7 +181,7 @@ public final class Sysfs {
      * s390-tools 2.41 stopped adding one.
      */
     private boolean depthIsQdPlusOne() {
-        return version().hasFeatures();
+        return version().has(Commit.AP_BUS_FEATURES);
     }
 
     private Dir apBus() {
@@ -509,7 +510,7 @@ public final class Sysfs {
     private Dir matrixDevice() {
         VfioApOps vfio = host.vfioAp();
         Dir d = new Dir();
-        if (version().hasFeatures()) {
+        if (version().has(Commit.FEATURES_ATTR)) {
             d.put("features", ro(vfio::featuresShow));
         }
         d.put("mdev_supported_types", () -> new Dir().put("vfio_ap-passthrough", this::mdevType));
@@ -544,10 +545,10 @@ public final class Sysfs {
         d.put("unassign_control_domain", wo(buf -> vfio.unassignControlDomain(m, buf)));
         d.put("matrix", ro(() -> vfio.matrixShow(m)));
         d.put("control_domains", ro(() -> vfio.controlDomainsShow(m)));
-        if (version().dynamic()) {
+        if (version().has(Commit.GUEST_MATRIX_ATTR)) {
             d.put("guest_matrix", ro(() -> vfio.guestMatrixShow(m)));
         }
-        if (version().hasApConfig()) {
+        if (version().has(Commit.AP_CONFIG_ATTR)) {
             d.put("ap_config", rw(() -> vfio.apConfigShow(m), buf -> vfio.apConfigStore(m, buf)));
         }
         d.put("remove", wo(buf -> vfio.mdevRemove(m, buf))); // mdev_sysfs.c remove_store

@@ -34,6 +34,11 @@ public final class TranscriptRunner {
         return run(t, new Session()::execute);
     }
 
+    /** The same on a host that starts on {@code kernel} (an {@code aplab kernel} line in the file still switches). */
+    public static Result run(Transcript t, aplab.kernel.Kernel kernel) {
+        return run(t, new Session(kernel)::execute);
+    }
+
     /** Runs every command in order on {@code shell}, which must start from nothing. */
     public static Result run(Transcript t, Shell shell) {
         List<List<String>> outputs = new ArrayList<>();

@@ -1,7 +1,7 @@
 package aplab.vfioap;
 
 import aplab.ap.ApConfigInfo;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
 import java.util.List;
@@ -27,9 +27,9 @@ public final class MatrixDev {
     volatile ApConfigInfo info;
     int availableInstances = MAX_INSTANCES;
 
-    MatrixDev(LockDep lockdep, KernelVersion version, ApConfigInfo info) {
+    MatrixDev(LockDep lockdep, Kernel version, ApConfigInfo info) {
         this.guestsLock = lockdep.newLock("guests_lock");
-        this.mdevsLock = lockdep.newLock(version.dynamic() ? "mdevs_lock" : "matrix_dev->lock");
+        this.mdevsLock = lockdep.newLock(version.has(aplab.kernel.Commit.MDEVS_LOCK) ? "mdevs_lock" : "matrix_dev->lock");
         this.info = info;
     }
 

@@ -6,9 +6,10 @@ import aplab.ap.ApDriver;
 import aplab.ap.ApMask;
 import aplab.ap.ApQueue;
 import aplab.ap.Apqn;
+import aplab.kernel.Commit;
 import aplab.kernel.Errno;
 import aplab.kernel.KernelException;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.Kstrtox;
 import aplab.kvm.Kvm;
 import aplab.lockdep.LockDep;
@@ -27,8 +28,8 @@ import java.util.regex.Pattern;
  * The vfio_ap device driver (drivers/s390/crypto/vfio_ap_ops.c and vfio_ap_drv.c): matrix mdevs,
  * assignment and its validation, the filtering of an mdev's matrix into its shadow APCB, hot plug
  * and unplug into the guest, queue probe/remove, the AP bus callbacks, and the guest attach and
- * detach. Every method names the kernel function it mirrors; where kernels differ the
- * {@link KernelVersion} decides.
+ * detach. Every method names the kernel function it mirrors; where kernels differ it asks
+ * {@code version.has(Commit.X)}, X being the upstream commit that changed the behaviour.
  *
  * <p>Lock order, as vfio-ap-locking.rst gives it: {@code ap_perms_mutex} (assign paths only) ->
  * {@code guests_lock} -> {@code kvm->lock} (if the mdev has a guest) -> {@code mdevs_lock}.
@@ -40,7 +41,7 @@ public final class VfioApOps implements ApDriver {
     static final int AP_CONFIG_STRLEN = 201;
 
     private final LockDep lockdep;
-    private final KernelVersion version;
+    private final Kernel version;
     private final ApBus bus;
     private final MatrixDev matrixDev;
     private final List<String> resetLog = Collections.synchronizedList(new ArrayList<>());
@@ -50,13 +51,13 @@ public final class VfioApOps implements ApDriver {
     private final Map<String, Integer> guestUpdates = Collections.synchronizedMap(new HashMap<>());
     private volatile java.util.function.Consumer<String> filterTracer;
 
-    public VfioApOps(LockDep lockdep, KernelVersion version, ApBus bus) {
+    public VfioApOps(LockDep lockdep, Kernel version, ApBus bus) {
         this(lockdep, version, bus, java.util.EnumSet.noneOf(aplab.kernel.PlantedBug.class));
     }
 
     private final java.util.Set<aplab.kernel.PlantedBug> planted;
 
-    public VfioApOps(LockDep lockdep, KernelVersion version, ApBus bus, java.util.Set<aplab.kernel.PlantedBug> planted) {
+    public VfioApOps(LockDep lockdep, Kernel version, ApBus bus, java.util.Set<aplab.kernel.PlantedBug> planted) {
         this.planted = java.util.Set.copyOf(planted);
         this.lockdep = lockdep;
         this.version = version;
@@ -64,16 +65,65 @@ public final class VfioApOps implements ApDriver {
         this.matrixDev = new MatrixDev(lockdep, version, bus.qci());
     }
 
+    /**
+     * A copy of the driver for a copied host ({@link aplab.host.Host#copy}) on {@code lockdep} and
+     * the copied {@code bus}: {@code matrix_dev} (its info, its mdevs in list order, available
+     * instances), every mdev and every {@code vfio_ap_queue} (of the old bus's queues and of the
+     * mdevs' qtables), injected faults, counters and the reset log; no tracer. {@code images} maps
+     * old objects to new: it must hold the copy of every {@link Kvm} an mdev points to, and gets
+     * every mdev and vfio_ap_queue copied here. Call it on a quiescent host.
+     */
+    public VfioApOps copy(LockDep lockdep, ApBus bus, java.util.IdentityHashMap<Object, Object> images) {
+        VfioApOps c = new VfioApOps(lockdep, version, bus, planted);
+        c.matrixDev.info = matrixDev.info;
+        c.matrixDev.availableInstances = matrixDev.availableInstances;
+        java.util.function.UnaryOperator<VfioApQueue> queueImage = q -> (VfioApQueue) images.computeIfAbsent(q, k -> {
+            VfioApQueue n = new VfioApQueue(q.apqn());
+            n.resetRc = q.resetRc;
+            n.resets = q.resets;
+            return n;
+        });
+        for (aplab.ap.ApQueue q : this.bus.queues().values()) {
+            if (q.drvdata() instanceof VfioApQueue vq) {
+                queueImage.apply(vq);
+            }
+        }
+        List<MatrixMdev> mdevs = new ArrayList<>();
+        for (MatrixMdev m : matrixDev.mdevList) {
+            MatrixMdev n = m.copy(k -> (Kvm) java.util.Objects.requireNonNull(images.get(k), "no image of a kvm"), queueImage);
+            images.put(m, n);
+            mdevs.add(n);
+        }
+        c.matrixDev.mdevList.addAll(mdevs);
+        for (var e : new ArrayList<>(images.entrySet())) {
+            if (e.getKey() instanceof VfioApQueue old && old.matrixMdev != null) {
+                MatrixMdev owner = (MatrixMdev) images.get(old.matrixMdev);
+                ((VfioApQueue) e.getValue()).matrixMdev = owner != null ? owner : old.matrixMdev.copy(k -> (Kvm) images.get(k), queueImage);
+            }
+        }
+        synchronized (resetLog) {
+            c.resetLog.addAll(resetLog);
+        }
+        synchronized (zapqFaults) {
+            c.zapqFaults.putAll(zapqFaults);
+        }
+        synchronized (guestUpdates) {
+            c.guestUpdates.putAll(guestUpdates);
+        }
+        c.lastPrevApm = lastPrevApm;
+        return c;
+    }
+
     public MatrixDev matrixDev() {
         return matrixDev;
     }
 
-    public KernelVersion version() {
+    public Kernel version() {
         return version;
     }
 
-    private boolean mainline() {
-        return version == KernelVersion.MAINLINE;
+    private boolean has(Commit c) {
+        return version.has(c);
     }
 
     // ================================================================= ApDriver
@@ -117,7 +167,7 @@ public final class VfioApOps implements ApDriver {
     /** get_update_locks_for_mdev: guests_lock, the mdev's kvm->lock if attached, mdevs_lock. */
     private Locks getUpdateLocksForMdev(MatrixMdev m) {
         Locks l = new Locks();
-        if (!version.dynamic()) {
+        if (!has(Commit.GUESTS_LOCK)) {
             return l.take(matrixDev.mdevsLock);
         }
         l.take(matrixDev.guestsLock);
@@ -131,7 +181,7 @@ public final class VfioApOps implements ApDriver {
     /** get_update_locks_for_kvm: guests_lock, kvm->lock, mdevs_lock. */
     private Locks getUpdateLocksForKvm(Kvm kvm) {
         Locks l = new Locks();
-        if (version.dynamic()) {
+        if (has(Commit.GUESTS_LOCK)) {
             l.take(matrixDev.guestsLock);
         }
         l.take(kvm.lock());
@@ -188,7 +238,7 @@ public final class VfioApOps implements ApDriver {
         String uuid = s.substring(0, 36).toLowerCase(Locale.ROOT);
         try (var op = lockdep.operation("vfio_ap_mdev_probe")) {
             Locks l = new Locks();
-            if (mainline()) {
+            if (has(Commit.FIX_MISSING_LOCKS)) {
                 l.take(matrixDev.guestsLock);
             }
             try (l) {
@@ -205,7 +255,7 @@ public final class VfioApOps implements ApDriver {
                 MatrixMdev m = new MatrixMdev(uuid);
                 // before the series matrix_dev->info was the QCI read when the module loaded;
                 // the model's module loads with the host's first configuration
-                ApConfigInfo info = version.dynamic() ? matrixDev.info : bus.qci();
+                ApConfigInfo info = has(Commit.CONFIG_CHANGE_HANDLING) ? matrixDev.info : bus.qci();
                 m.matrix.init(info);
                 m.shadowApcb.init(info);
                 matrixDev.mdevList.add(0, m);
@@ -245,7 +295,7 @@ public final class VfioApOps implements ApDriver {
         }
         try (var op = lockdep.operation("vfio_ap_mdev_remove")) {
             Locks l = new Locks();
-            if (version.dynamic()) {
+            if (has(Commit.GUESTS_LOCK)) {
                 l.take(matrixDev.guestsLock);
             }
             try (l) {
@@ -283,7 +333,7 @@ public final class VfioApOps implements ApDriver {
     /** The ap_perms_mutex that assign paths take first (not before the series). */
     private Locks permsFirst() {
         Locks l = new Locks();
-        if (version.dynamic()) {
+        if (has(Commit.IN_USE_IMPL)) {
             l.take(bus.permsMutex());
         }
         return l;
@@ -291,7 +341,7 @@ public final class VfioApOps implements ApDriver {
 
     private void refuseWhileRunning(MatrixMdev m) {
         // 5.17: "If the KVM guest is running, disallow assignment"
-        if (!version.dynamic() && m.kvm != null) {
+        if (!has(Commit.HOTPLUG_ASSIGN) && m.kvm != null) {
             throw new KernelException(Errno.EBUSY);
         }
     }
@@ -303,7 +353,7 @@ public final class VfioApOps implements ApDriver {
             checkLive(m);
             refuseWhileRunning(m);
             int apid = (int) parseId(buf, m.matrix.apmMax);
-            if (!version.dynamic()) {
+            if (!has(Commit.ASSIGN_UNAVAILABLE)) {
                 verifyQueuesReservedForApid(m, apid);
                 m.matrix.apm.set(apid);
                 Errno e = verifyNoSharing(m, m.matrix.apm, m.matrix.aqm);
@@ -313,8 +363,8 @@ public final class VfioApOps implements ApDriver {
                 }
                 return;
             }
-            if (mainline() && m.matrix.apm.test(apid)) {
-                return; // "bypass unnecessary processing": already assigned
+            if (has(Commit.BYPASS_UNNECESSARY) && m.matrix.apm.test(apid)) {
+                return; // already assigned
             }
             boolean wasSet = m.matrix.apm.test(apid);
             m.matrix.apm.set(apid);
@@ -327,7 +377,7 @@ public final class VfioApOps implements ApDriver {
             }
             linkAdapter(m, apid);
             ApMask apmFiltered = new ApMask();
-            boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+            boolean changed = has(Commit.ALWAYS_FILTER_ENTIRE_MATRIX) ? filterMatrix(m, apmFiltered)
                     : filterMatrixDelta(m, ApMask.of(apid), m.matrix.aqm); // apm_delta
             if (changed && !planted.contains(aplab.kernel.PlantedBug.SKIP_HOTPLUG_ON_ASSIGN)) {
                 updateGuestApcb(m);
@@ -343,7 +393,7 @@ public final class VfioApOps implements ApDriver {
             checkLive(m);
             refuseWhileRunning(m);
             int apqi = (int) parseId(buf, m.matrix.aqmMax);
-            if (!version.dynamic()) {
+            if (!has(Commit.ASSIGN_UNAVAILABLE)) {
                 verifyQueuesReservedForApqi(m, apqi);
                 m.matrix.aqm.set(apqi);
                 Errno e = verifyNoSharing(m, m.matrix.apm, m.matrix.aqm);
@@ -353,8 +403,8 @@ public final class VfioApOps implements ApDriver {
                 }
                 return;
             }
-            if (mainline() && m.matrix.aqm.test(apqi)) {
-                return;
+            if (has(Commit.BYPASS_UNNECESSARY) && m.matrix.aqm.test(apqi)) {
+                return; // already assigned
             }
             boolean wasSet = m.matrix.aqm.test(apqi);
             m.matrix.aqm.set(apqi);
@@ -367,7 +417,7 @@ public final class VfioApOps implements ApDriver {
             }
             linkDomain(m, apqi);
             ApMask apmFiltered = new ApMask();
-            boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+            boolean changed = has(Commit.ALWAYS_FILTER_ENTIRE_MATRIX) ? filterMatrix(m, apmFiltered)
                     : filterMatrixDelta(m, m.matrix.apm, ApMask.of(apqi)); // aqm_delta
             if (changed && !planted.contains(aplab.kernel.PlantedBug.SKIP_HOTPLUG_ON_ASSIGN)) {
                 updateGuestApcb(m);
@@ -386,7 +436,7 @@ public final class VfioApOps implements ApDriver {
                 return;
             }
             m.matrix.adm.set(id);
-            if (version.dynamic() && filterCdoms(m)) {
+            if (has(Commit.FILTER_APCB) && filterCdoms(m)) {
                 updateGuestApcb(m);
             }
         }
@@ -402,7 +452,7 @@ public final class VfioApOps implements ApDriver {
                 return;
             }
             m.matrix.apm.clear(apid);
-            if (version.dynamic()) {
+            if (has(Commit.HOTPLUG_ASSIGN)) {
                 hotUnplugAdapters(m, ApMask.of(apid));
             }
         }
@@ -418,7 +468,7 @@ public final class VfioApOps implements ApDriver {
                 return;
             }
             m.matrix.aqm.clear(apqi);
-            if (version.dynamic()) {
+            if (has(Commit.HOTPLUG_ASSIGN)) {
                 hotUnplugDomains(m, ApMask.of(apqi));
             }
         }
@@ -434,7 +484,7 @@ public final class VfioApOps implements ApDriver {
                 return;
             }
             m.matrix.adm.clear(id);
-            if (version.dynamic() && m.shadowApcb.adm.test(id)) {
+            if (has(Commit.HOTPLUG_ASSIGN) && m.shadowApcb.adm.test(id)) {
                 m.shadowApcb.adm.clear(id);
                 updateGuestApcb(m);
             }
@@ -597,7 +647,10 @@ public final class VfioApOps implements ApDriver {
 
     private void unlinkQueue(MatrixMdev m, VfioApQueue q) {
         if (m.qtable.remove(q.apqn(), q)) {
-            m.passable[q.apqn().apid()].clear(q.apqn().apqi());
+            ApMask row = m.passable[q.apqn().apid()];
+            if (row != null) {
+                row.clear(q.apqn().apqi());
+            }
         }
         if (q.matrixMdev == m) {
             q.matrixMdev = null;
@@ -605,11 +658,13 @@ public final class VfioApOps implements ApDriver {
     }
 
     private void updatePassable(MatrixMdev m, VfioApQueue q) {
-        ApMask row = m.passable[q.apqn().apid()];
-        if (m.qtable.get(q.apqn()) == q && q.passable(mainline())) {
-            row.set(q.apqn().apqi());
+        if (m.qtable.get(q.apqn()) == q && q.passable(has(Commit.PASS_DECONFIGURED))) {
+            m.passableRowForUpdate(q.apqn().apid()).set(q.apqn().apqi());
         } else {
-            row.clear(q.apqn().apqi());
+            ApMask row = m.passable[q.apqn().apid()];
+            if (row != null) {
+                row.clear(q.apqn().apqi());
+            }
         }
     }
 
@@ -673,9 +728,11 @@ public final class VfioApOps implements ApDriver {
         apmFiltered.clearAll();
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
         m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
-        ApMask shadowAqm = m.shadowApcb.aqm;
+        // the domains examined: the shadow's (LOOP_OVER_SHADOW) or, before it, the matrix's, so
+        // that an assigned domain the host lacks drops every adapter
+        ApMask shadowAqm = has(Commit.LOOP_OVER_SHADOW) ? m.shadowApcb.aqm : m.matrix.aqm;
         for (int apid = m.shadowApcb.apm.next(0); apid >= 0; apid = m.shadowApcb.apm.next(apid + 1)) {
-            if (!shadowAqm.subsetOf(m.passable[apid])) {
+            if (!shadowAqm.subsetOf(m.passableRow(apid))) {
                 m.shadowApcb.apm.clear(apid);
                 if (prevShadowApm.test(apid)) {
                     apmFiltered.set(apid);
@@ -697,10 +754,11 @@ public final class VfioApOps implements ApDriver {
         apmFiltered.clearAll();
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
         m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
+        ApMask examined = has(Commit.LOOP_OVER_SHADOW) ? m.shadowApcb.aqm : m.matrix.aqm;
         for (int apid : m.shadowApcb.apm.ids()) {
-            for (int apqi : m.shadowApcb.aqm.ids()) {
+            for (int apqi : examined.ids()) {
                 VfioApQueue q = m.qtable.get(new Apqn(apid, apqi));
-                if (q == null || !q.passable(mainline())) {
+                if (q == null || !q.passable(has(Commit.PASS_DECONFIGURED))) {
                     m.shadowApcb.apm.clear(apid);
                     if (prevShadowApm.test(apid)) {
                         apmFiltered.set(apid);
@@ -726,7 +784,7 @@ public final class VfioApOps implements ApDriver {
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
         m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
         apm.forEach(apid -> {
-            if (!aqm.subsetOf(m.passable[apid])) {
+            if (!aqm.subsetOf(m.passableRow(apid))) {
                 m.shadowApcb.apm.clear(apid);
             }
         });
@@ -856,7 +914,7 @@ public final class VfioApOps implements ApDriver {
      * and it walked matrix apm x aqm, resetting every queue found bound to vfio_ap.
      */
     private List<VfioApQueue> queuesToReset(MatrixMdev m) {
-        if (version.dynamic()) {
+        if (has(Commit.QUEUE_LINKS)) {
             return qtableOrder(m);
         }
         List<VfioApQueue> out = new ArrayList<>();
@@ -896,7 +954,7 @@ public final class VfioApOps implements ApDriver {
 
     /** reset_queues_for_apids (6.8+): the mdev's queues of those adapters, over the shadow's domains. */
     private void resetQueuesForApids(MatrixMdev m, ApMask apids) {
-        if (!mainline()) {
+        if (!has(Commit.RESET_FILTERED_QUEUES)) {
             return;
         }
         apids.forEach(apid -> resetQueuesForApid(m, apid));
@@ -927,7 +985,7 @@ public final class VfioApOps implements ApDriver {
     public void probe(ApQueue apq) {
         VfioApQueue q = new VfioApQueue(apq.apqn());
         try (var op = lockdep.operation("vfio_ap_mdev_probe_queue")) {
-            if (!version.dynamic()) {
+            if (!has(Commit.HOTPLUG_PROBE)) {
                 try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
                     apq.setDrvdata(q);
                 }
@@ -939,12 +997,12 @@ public final class VfioApOps implements ApDriver {
                 apq.setDrvdata(q);
                 if (m != null) {
                     linkQueue(m, q);
-                    // 6.8: during a host configuration change, on_scan_complete filters
-                    if (mainline() && (!m.apmAdd.isEmpty() || !m.aqmAdd.isEmpty())) {
+                    // during a host configuration change, on_scan_complete filters
+                    if (has(Commit.SCAN_COMPLETE_FILTERS) && (!m.apmAdd.isEmpty() || !m.aqmAdd.isEmpty())) {
                         return;
                     }
                     ApMask apmFiltered = new ApMask();
-                    boolean changed = mainline() ? filterMatrix(m, apmFiltered)
+                    boolean changed = has(Commit.ALWAYS_FILTER_ENTIRE_MATRIX) ? filterMatrix(m, apmFiltered)
                             : filterMatrixDelta(m, m.matrix.apm, m.matrix.aqm);
                     if (changed) {
                         updateGuestApcb(m);
@@ -962,7 +1020,7 @@ public final class VfioApOps implements ApDriver {
             return;
         }
         try (var op = lockdep.operation("vfio_ap_mdev_remove_queue")) {
-            if (!version.dynamic()) {
+            if (!has(Commit.HOTPLUG_PROBE)) {
                 // 5.17: reset and forget; a running guest keeps the APQN in its CRYCB
                 try (Locks l = new Locks().take(matrixDev.mdevsLock)) {
                     resetQueue(q);
@@ -975,27 +1033,21 @@ public final class VfioApOps implements ApDriver {
                 Apqn apqn = q.apqn();
                 boolean inShadow = m != null && m.shadowApcb.apm.test(apqn.apid())
                         && m.shadowApcb.aqm.test(apqn.apqi());
-                if (!mainline()) {
-                    if (m != null) {
-                        unlinkQueue(m, q);
-                        if (inShadow) {
-                            m.shadowApcb.apm.clear(apqn.apid());
-                            updateGuestApcb(m);
-                        }
-                    }
-                    resetQueue(q);
-                } else {
-                    if (inShadow && !planted.contains(aplab.kernel.PlantedBug.SKIP_UNPLUG_ON_REMOVE)) {
-                        // an APCB cannot lose one queue: the whole adapter goes
-                        m.shadowApcb.apm.clear(apqn.apid());
-                        updateGuestApcb(m);
+                if (inShadow && !planted.contains(aplab.kernel.PlantedBug.SKIP_UNPLUG_ON_REMOVE)) {
+                    // an APCB cannot lose one queue: the whole adapter goes
+                    m.shadowApcb.apm.clear(apqn.apid());
+                    updateGuestApcb(m);
+                    if (has(Commit.RESET_ADAPTER_ON_UNBIND)) {
                         resetQueuesForApid(m, apqn.apid());
-                    } else if (matrixDev.info.hasAdapter(apqn.apid()) && matrixDev.info.hasUsageDomain(apqn.apqi())) {
+                    } else {
                         resetQueue(q);
                     }
-                    if (m != null) {
-                        unlinkQueue(m, q);
-                    }
+                } else if (!has(Commit.NO_RESET_REMOVED_FROM_HOST)
+                        || matrixDev.info.hasAdapter(apqn.apid()) && matrixDev.info.hasUsageDomain(apqn.apqi())) {
+                    resetQueue(q);
+                }
+                if (m != null) {
+                    unlinkQueue(m, q);
                 }
                 apq.setDrvdata(null);
             }
@@ -1009,8 +1061,8 @@ public final class VfioApOps implements ApDriver {
     public String queueStatusShow(ApQueue apq) {
         Locks l = new Locks();
         try (var op = lockdep.operation("status_show")) {
-            if (mainline()) {
-                l.take(matrixDev.guestsLock); // 2026 fix
+            if (has(Commit.FIX_MISSING_LOCKS)) {
+                l.take(matrixDev.guestsLock);
             }
             try (l) {
                 l.take(matrixDev.mdevsLock);
@@ -1018,9 +1070,9 @@ public final class VfioApOps implements ApDriver {
                 if (m == null) {
                     return "unassigned\n";
                 }
-                // 6.0: "in use" whenever the mdev has a guest; since "fix sysfs status attribute
-                // for AP queue devices" (2023) only if the guest has the APQN
-                boolean inUse = m.kvm != null && (!mainline() || (m.shadowApcb.apm.test(apq.apqn().apid())
+                // "in use" whenever the mdev has a guest; with FIX_STATUS_ATTR only if the guest
+                // has the APQN
+                boolean inUse = m.kvm != null && (!has(Commit.FIX_STATUS_ATTR) || (m.shadowApcb.apm.test(apq.apqn().apid())
                         && m.shadowApcb.aqm.test(apq.apqn().apqi())));
                 return inUse ? "in use\n" : "assigned\n";
             }
@@ -1066,8 +1118,8 @@ public final class VfioApOps implements ApDriver {
                 l.take(matrixDev.mdevsLock);
                 ApMask aprem = apRemove.and(m.matrix.apm);
                 ApMask aqrem = aqRemove.and(m.matrix.aqm);
-                // 6.0 .. 2026: and-not instead of and ("Fix control domain removal")
-                ApMask cdrem = mainline() ? cdRemove.and(m.matrix.adm) : cdRemove.andNot(m.matrix.adm);
+                // without FIX_CDOM_REMOVAL: and-not instead of and
+                ApMask cdrem = has(Commit.FIX_CDOM_REMOVAL) ? cdRemove.and(m.matrix.adm) : cdRemove.andNot(m.matrix.adm);
                 if (aprem.isEmpty() && aqrem.isEmpty() && cdrem.isEmpty()) {
                     continue;
                 }
@@ -1085,8 +1137,7 @@ public final class VfioApOps implements ApDriver {
                     m.shadowApcb.adm.assign(m.shadowApcb.adm.andNot(cdrem));
                     doHotplug |= !m.shadowApcb.adm.isEmpty();
                 }
-                if (mainline()) {
-                    // 2026 "Fix hot-unplug skipped when last AP adapter or domain removed"
+                if (has(Commit.FIX_LAST_UNPLUG)) {
                     doHotplug = !prevShadow.equals(m.shadowApcb);
                 }
                 if (doHotplug) {
@@ -1141,7 +1192,7 @@ public final class VfioApOps implements ApDriver {
             boolean filterCdoms = m.admAdd.intersects(m.matrix.adm);
             boolean doHotplug = false;
             ApMask apmFiltered = new ApMask();
-            if (mainline()) {
+            if (has(Commit.ALWAYS_FILTER_ENTIRE_MATRIX)) {
                 if (filterAdapters || filterDomains) {
                     doHotplug = filterMatrix(m, apmFiltered);
                 }
@@ -1217,8 +1268,8 @@ public final class VfioApOps implements ApDriver {
                 }
             }
             if (refused || gone) {
-                if (mainline()) {
-                    // 2026 fix: do not leave the hook pointing at the refused mdev; the rwsem is
+                if (has(Commit.FIX_STALE_PQAP_HOOK)) {
+                    // do not leave the hook pointing at the refused mdev; the rwsem is
                     // taken after the driver's locks are dropped (handle_pqap holds it, then
                     // takes mdevs_lock)
                     kvm.pqapHookRwsem().lock();
@@ -1236,7 +1287,7 @@ public final class VfioApOps implements ApDriver {
     /** The attach itself, with the update locks held. */
     private void attachLocked(MatrixMdev m, Kvm kvm) {
         m.kvm = kvm;
-        if (version.dynamic()) {
+        if (has(Commit.SHADOW_APCB)) {
             updateGuestApcb(m);
         } else {
             kvm.setMasks(m.matrix.apm, m.matrix.aqm, m.matrix.adm);

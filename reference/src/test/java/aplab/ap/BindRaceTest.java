@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import aplab.Fixture;
 import aplab.check.Invariants;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
 import java.util.EnumSet;
@@ -68,7 +68,7 @@ class BindRaceTest {
     }
 
     private static Fixture fixture(Set<PlantedBug> planted) {
-        Fixture f = new Fixture(KernelVersion.MAINLINE, planted).host(ApMask.of(5, 6), ApMask.of(4, 0x47));
+        Fixture f = new Fixture(Kernel.MAINLINE, planted).host(ApMask.of(5, 6), ApMask.of(4, 0x47));
         f.ok(APMASK, "-5,-6");
         f.ok(Fixture.CREATE, U1);
         return f;

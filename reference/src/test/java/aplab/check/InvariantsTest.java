@@ -8,7 +8,7 @@ import aplab.ap.CardType;
 import aplab.host.Host;
 import aplab.host.HostState;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
@@ -26,7 +26,7 @@ class InvariantsTest {
         final Host host;
         final Sysfs sysfs;
 
-        H(KernelVersion v, PlantedBug... planted) {
+        H(Kernel v, PlantedBug... planted) {
             host = new Host(v, planted.length == 0 ? Set.of() : Set.of(planted));
             sysfs = new Sysfs(host);
             host.configure(new ApConfigInfo(ApMask.of(5, 6), ApMask.of(4, 0x47), ApMask.of(4, 0x47), true, 255, 255),
@@ -64,7 +64,7 @@ class InvariantsTest {
 
     @Test
     void holdThroughAnOrdinaryLife() {
-        H h = new H(KernelVersion.MAINLINE);
+        H h = new H(Kernel.MAINLINE);
         assertThat(Invariants.check(h.host)).isEmpty();
         h.mdev(U1, "assign_adapter", "5", "6").mdev(U1, "assign_domain", "4", "0x47").mdev(U1, "assign_control_domain", "4");
         h.host.startGuest("g1", List.of(U1));
@@ -85,7 +85,7 @@ class InvariantsTest {
 
     @Test
     void afterUnassigningADomainTheShadowLagsBehindAFreshFilteringUntilTheNextOne() {
-        H h = new H(KernelVersion.MAINLINE);
+        H h = new H(Kernel.MAINLINE);
         h.mdev(U1, "assign_adapter", "5", "6").mdev(U1, "assign_domain", "4", "0x47");
         h.ok(HostOp.driver("vfio_ap", "unbind"), "05.0047"); // adapter 5 leaves the shadow
         h.mdev(U1, "unassign_domain", "0x47");
@@ -107,7 +107,7 @@ class InvariantsTest {
 
     @Test
     void aRemovedHostDomainLeavesTheSameLag() {
-        H h = new H(KernelVersion.MAINLINE);
+        H h = new H(Kernel.MAINLINE);
         h.mdev(U1, "assign_adapter", "5", "6").mdev(U1, "assign_domain", "4", "0x47");
         h.ok(HostOp.driver("vfio_ap", "unbind"), "06.0047");
         h.host.configure(new ApConfigInfo(ApMask.of(5, 6), ApMask.of(4), ApMask.of(4), true, 255, 255), CardType.DEFAULT);
@@ -118,11 +118,11 @@ class InvariantsTest {
 
     @Test
     void sharingIsCaughtWhenTheCheckIsSkipped() {
-        H h = new H(KernelVersion.MAINLINE, PlantedBug.SKIP_SHARING_CHECK);
+        H h = new H(Kernel.MAINLINE, PlantedBug.SKIP_SHARING_CHECK);
         h.mdev(U1, "assign_adapter", "5").mdev(U1, "assign_domain", "4");
         h.mdev(U2, "assign_adapter", "5").mdev(U2, "assign_domain", "4");
         assertThat(h.names()).contains("no-sharing");
-        H good = new H(KernelVersion.MAINLINE);
+        H good = new H(Kernel.MAINLINE);
         good.mdev(U1, "assign_adapter", "5").mdev(U1, "assign_domain", "4").mdev(U2, "assign_adapter", "5");
         assertThat(good.refused(HostOp.mdev(U2, "assign_domain"), "4")).isEqualTo(Errno.EADDRINUSE);
         assertThat(good.names()).isEmpty();
@@ -130,7 +130,7 @@ class InvariantsTest {
 
     @Test
     void aStaleCrycbIsCaughtWhenHotPlugIsSkipped() {
-        H h = new H(KernelVersion.MAINLINE, PlantedBug.SKIP_HOTPLUG_ON_ASSIGN);
+        H h = new H(Kernel.MAINLINE, PlantedBug.SKIP_HOTPLUG_ON_ASSIGN);
         h.host.startGuest("g1", List.of(U1));
         h.mdev(U1, "assign_adapter", "5").mdev(U1, "assign_domain", "4");
         assertThat(h.names()).containsExactly("guest-matrix-is-crycb");
@@ -138,7 +138,7 @@ class InvariantsTest {
 
     @Test
     void anUnboundQueueInTheGuestIsCaughtWhenUnplugIsSkipped() {
-        H h = new H(KernelVersion.MAINLINE, PlantedBug.SKIP_UNPLUG_ON_REMOVE);
+        H h = new H(Kernel.MAINLINE, PlantedBug.SKIP_UNPLUG_ON_REMOVE);
         h.mdev(U1, "assign_adapter", "5").mdev(U1, "assign_domain", "4");
         h.host.startGuest("g1", List.of(U1));
         h.ok(HostOp.driver("vfio_ap", "unbind"), "05.0004");
@@ -148,7 +148,7 @@ class InvariantsTest {
     @Test
     void linux60LetsAnUnboundQueueIntoTheGuest() {
         // CVE-2024-26620: the 6.0 filter examines only the newly assigned adapter
-        H h = new H(KernelVersion.V6_0);
+        H h = new H(Kernel.V6_0);
         h.mdev(U1, "assign_adapter", "5").mdev(U1, "assign_domain", "4");
         h.host.startGuest("g1", List.of(U1));
         h.ok(HostOp.driver("vfio_ap", "unbind"), "05.0047");
@@ -161,7 +161,7 @@ class InvariantsTest {
 
     @Test
     void aRefusedWriteIsCheckedAgainstTheStateBeforeItsOwnStore() {
-        H h = new H(KernelVersion.MAINLINE);
+        H h = new H(Kernel.MAINLINE);
         h.mdev(U1, "assign_adapter", "5");
         Invariants.WriteResult r = Invariants.checkedWrite(h.host, h.sysfs, HostOp.mdev(U2, "assign_adapter"), "-5");
         assertThat(r.errno()).isEqualTo(Errno.EINVAL);

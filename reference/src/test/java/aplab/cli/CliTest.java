@@ -95,7 +95,7 @@ class CliTest {
             Run version = aplab(cmd, "--version");
             assertThat(version.out()).startsWith("aplab ");
         }
-        assertThat(aplab("--version").out()).contains("6.18");
+        assertThat(aplab("--version").out()).contains("mainline");
     }
 
     @Test

@@ -85,7 +85,7 @@ class ExplainTest {
     void deconfiguredCardAndKernelSixZero() {
         // the guest's stop resets the queue of the configured-off card: response code 0x03.
         // mainline passes a deconfigured queue; 6.0 passes only queues whose reset ended normally
-        for (String k : List.of("6.18", "6.0")) {
+        for (String k : List.of("mainline", "6.0")) {
             Session s = session("aplab kernel " + k, "aplab host --adapters 5 --domains 4", "echo -5 > /sys/bus/ap/apmask",
                     "echo " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
                     "echo 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
@@ -93,7 +93,7 @@ class ExplainTest {
                     "echo 0 > /sys/bus/ap/devices/card05/config", "aplab guest start g1 --mdev " + U1,
                     "aplab guest stop g1", "echo 0x50 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain");
             List<String> out = new Explainer(s, null).explain(null);
-            if (k.equals("6.18")) {
+            if (k.equals("mainline")) {
                 assertThat(line(out, "05.0004")).isEqualTo("05.0004  a guest would get it (it is in guest_matrix); but card 05 "
                         + "is configured off: the guest sees the queue deconfigured until the card is configured on (echo 1 > "
                         + "/sys/bus/ap/devices/card05/config)");
@@ -150,7 +150,7 @@ class ExplainTest {
                 + "'echo -0x4 > /sys/bus/ap/aqmask' (it moves no other queue)");
         Run r = aplab("explain", f.toString());
         assertThat(r.status()).isZero();
-        assertThat(r.out()).startsWith("host: snapshot odd.snap of kernel 6.18.0-aplab, modelled as Linux 6.18 (the model "
+        assertThat(r.out()).startsWith("host: snapshot odd.snap of kernel 6.19.0-aplab-mainline, modelled as Linux mainline (the model "
                 + "disagrees with the host in ").contains("the host has it assigned, but the model could not assign it");
     }
 
@@ -214,7 +214,7 @@ class ExplainTest {
         Path t = dir.resolve("t.md");
         Files.writeString(t, "```console\n$ aplab host --adapters 5 --domains 4\n```\n");
         Run r = aplab("explain", t.toString(), "--apqn", "05.0004");
-        assertThat(r.out()).isEqualTo("host: t.md at its end (Linux 6.18)\n05.0004: no mdev has it assigned\n"
+        assertThat(r.out()).isEqualTo("host: t.md at its end (Linux mainline)\n05.0004: no mdev has it assigned\n"
                 + "host: queue 05.0004 is bound to cex4queue; apmask and aqmask reserve it for the host drivers (adapter 05 "
                 + "and domain 0004 are set in both)\n");
         assertThat(aplab("explain", t.toString()).out()).endsWith("no vfio_ap mdev exists: nothing is passed to a guest\n");

@@ -2,7 +2,7 @@ package aplab.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.oracle.Differential.Divergence;
 import aplab.oracle.Differential.Kind;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * oppositely), and against doubles that diverge in the reset order or do not support a command.
  */
 class DifferentialTest {
-    static final KernelVersion V = KernelVersion.MAINLINE;
+    static final Kernel V = Kernel.MAINLINE;
     static final String K = V.release();
     final Sequences gen = new Sequences(30, 50);
 

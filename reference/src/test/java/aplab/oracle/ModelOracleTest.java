@@ -2,7 +2,7 @@ package aplab.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class ModelOracleTest {
     static final String MDEV = "/sys/devices/vfio_ap/matrix/" + U + "/";
 
     static ModelOracle run(String... commands) {
-        ModelOracle m = new ModelOracle(KernelVersion.MAINLINE, Set.of());
+        ModelOracle m = new ModelOracle(Kernel.MAINLINE, Set.of());
         for (String c : commands) {
             assertThat(m.execute(c)).as(c).isEmpty();
         }
@@ -69,7 +69,7 @@ class ModelOracleTest {
     @Test
     void ownKernelStartsOverAnyOtherIsNotSupported() {
         ModelOracle m = run("aplab host --adapters 5 --domains 4");
-        assertThat(m.execute("aplab kernel " + KernelVersion.MAINLINE.release())).isEmpty();
+        assertThat(m.execute("aplab kernel " + Kernel.MAINLINE.release())).isEmpty();
         assertThat(m.execute("cat /sys/bus/ap/ap_adapter_mask")).containsExactly("0x" + "0".repeat(64));
         assertThat(m.execute("aplab kernel 5.17")).isEqualTo(List.of(Oracle.NOT_SUPPORTED + "aplab kernel 5.17"));
         assertThat(Oracle.notSupported(m.execute("aplab kernel --list"))).isTrue();

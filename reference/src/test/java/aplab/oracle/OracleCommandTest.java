@@ -3,7 +3,7 @@ package aplab.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import aplab.cli.Aplab;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * processes: the model behind the protocol, one planted to diverge, one that dies.
  */
 class OracleCommandTest {
-    static final String K = KernelVersion.MAINLINE.release();
+    static final String K = Kernel.MAINLINE.release();
 
     @TempDir
     Path dir;
@@ -75,6 +75,28 @@ class OracleCommandTest {
         Run run = aplab("oracle", "run", "--kernel", K, "--oracle", stub.toString(), dir.resolve("wrong.md").toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(GOOD);
+    }
+
+    @Test
+    void knownDifferencesAreReportedAndAListedFileThatPassesFails() throws IOException {
+        Path stub = OracleStubs.stubScript(dir, "stub", "--kernel", K);
+        Path wrong = file("wrong.md", WRONG);
+        Path good = file("good.md", GOOD);
+        Path list = file("known.txt", "# why these differ\n" + wrong + "  ap_bus: a reason\n");
+        Run r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", list.toString(),
+                wrong.toString(), good.toString());
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("-0x08", "known differences (1 files, listed in " + list + "; diffs above):\n  " + wrong
+                + ": ap_bus: a reason\n").endsWith("1 passed, 0 failed\n");
+        Path stale = file("stale.txt", good + " fixed long ago\n");
+        Run s = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", stale.toString(), good.toString());
+        assertThat(s.status()).isEqualTo(1);
+        assertThat(s.out()).contains(good + ": listed in " + stale + " as a known difference, but it passes now: take it off the list")
+                .endsWith("0 passed, 1 failed\n");
+        Run bad = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", file("bad.txt", "lonely\n").toString(),
+                good.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("kernel-oracle: " + dir.resolve("bad.txt") + ":1: a known difference needs a reason after the file name\n");
     }
 
     @Test

@@ -3,7 +3,7 @@ package aplab.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The protocol client against a stand-in oracle process, and every way such a process can fail. */
 class ProcessOracleTest {
-    static final String K = KernelVersion.MAINLINE.release();
+    static final String K = Kernel.MAINLINE.release();
     static final String U = "11111111-1111-1111-1111-111111111111";
     static final String CREATE = "echo " + U + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
 

@@ -78,7 +78,7 @@ class ReplayOnHostTest {
             Proc p = replay(sh, "--root", fake.toString(), "--lszcrypt", lsz.toString(), "-o", out.toString(), golden.toString());
             assertThat(p.status()).as(p.err()).isZero();
             assertThat(p.err()).isEqualTo("replay-on-host: " + golden + ": ran 17 commands on " + fake
-                    + " (kernel 6.18.0-aplab), left out 2\n");
+                    + " (kernel 6.19.0-aplab-mainline), left out 2\n");
             String real = Files.readString(out);
             assertThat(real).contains("# replay-on-host: not run on the host: an aplab command (firmware or hypervisor); "
                     + "output as the model has it\n$ aplab guest start vm1");

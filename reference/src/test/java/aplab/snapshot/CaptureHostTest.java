@@ -41,7 +41,7 @@ class CaptureHostTest {
         }
         assertThat(Snapshot.capture(new DirTree(fake)).format()).isEqualTo(expected);
         assertThat(facts(expected)).contains(
-                "kernel 6.18.0-aplab\n",
+                "kernel 6.19.0-aplab-mainline\n",
                 "features guest_matrix hotplug ap_config\n",
                 "card 05 type=CEX8C hwtype=14 config=1 online=1 functions=0x92800000 driver=cex4card depth=8\n",
                 "card 07 type=CEX8P hwtype=14 config=0 online=0 functions=0x06800000 driver=cex4card depth=8\n",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import aplab.Fixture;
 import aplab.ap.ApMask;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 class SysfsTest {
@@ -40,12 +40,12 @@ class SysfsTest {
 
     @Test
     void olderKernelsLackNewerFiles() {
-        Fixture old = new Fixture(KernelVersion.PRE_DYNAMIC);
+        Fixture old = new Fixture(Kernel.V5_17);
         old.ok(Fixture.CREATE, Fixture.U1);
         assertThat(old.sysfs.exists(Fixture.mdev(Fixture.U1, "guest_matrix"))).isFalse();
         assertThat(old.sysfs.exists(Fixture.mdev(Fixture.U1, "ap_config"))).isFalse();
         assertThat(old.sysfs.exists("/sys/devices/vfio_ap/matrix/features")).isFalse();
-        Fixture v60 = new Fixture(KernelVersion.V6_0);
+        Fixture v60 = new Fixture(Kernel.V6_0);
         v60.ok(Fixture.CREATE, Fixture.U1);
         assertThat(v60.sysfs.exists(Fixture.mdev(Fixture.U1, "guest_matrix"))).isTrue();
         assertThat(v60.sysfs.exists(Fixture.mdev(Fixture.U1, "ap_config"))).isFalse();

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import aplab.Fixture;
 import aplab.ap.Apqn;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +112,7 @@ class FilterTest {
 
     @Test
     void aDeconfiguredQueueIsPassableSince66ButNotIn60() {
-        for (KernelVersion v : List.of(KernelVersion.MAINLINE, KernelVersion.V6_0)) {
+        for (Kernel v : List.of(Kernel.MAINLINE, Kernel.V6_0)) {
             Fixture f = Fixture.withMatrix(v);
             f.start("g1", U1);
             f.ok("/sys/bus/ap/devices/card05/config", "0");
@@ -120,7 +120,7 @@ class FilterTest {
             assertThat(f.host.vfioAp().vfioQueue(new Apqn(5, 4)).resetRc()).as(v.release()).isEqualTo(0x03);
             f.ok(APMASK, "-9");
             f.ok(mdev(U1, "assign_adapter"), "9");
-            if (v == KernelVersion.MAINLINE) {
+            if (v == Kernel.MAINLINE) {
                 assertThat(f.guestMatrix(U1)).as("6.6 _queue_passable: 0x03 is fine").isEqualTo(ALL);
             } else {
                 // 6.0 filtered over the delta only (adapter 9): adapter 5 stays unexamined

@@ -11,7 +11,7 @@ import aplab.Fixture;
 import aplab.host.Host;
 import aplab.host.HostState;
 import aplab.kernel.Errno;
-import aplab.kernel.KernelVersion;
+import aplab.kernel.Kernel;
 import aplab.kvm.Kvm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -142,7 +142,7 @@ class GuestTest {
     void theQueueStatusAttribute() {
         // status_show: "in use" only if the mdev has a guest and the APQN is in its shadow
         // ("fix sysfs status attribute for AP queue devices", 2023); 6.0: whenever it has a guest
-        for (KernelVersion v : List.of(KernelVersion.MAINLINE, KernelVersion.V6_0)) {
+        for (Kernel v : List.of(Kernel.MAINLINE, Kernel.V6_0)) {
             Fixture f = Fixture.standard(v);
             f.ok(mdev(U1, "assign_adapter"), "5", "6");
             f.ok(mdev(U1, "assign_domain"), "4");
@@ -158,7 +158,7 @@ class GuestTest {
             assertThat(f.cat(s504)).isEqualTo("in use\n");
             // 0x47 assigned: 05.0047 is unbound, adapter 5 leaves the shadow (mainline) but its queues stay assigned
             f.ok(mdev(U1, "assign_domain"), "0x47");
-            String expected = v == KernelVersion.MAINLINE ? "assigned\n" : "in use\n";
+            String expected = v == Kernel.MAINLINE ? "assigned\n" : "in use\n";
             assertThat(f.cat(s504)).as(v.release()).isEqualTo(expected);
             assertThat(f.cat("/sys/bus/ap/devices/06.0047/status")).isEqualTo("in use\n");
             f.host.stopGuest("g1");

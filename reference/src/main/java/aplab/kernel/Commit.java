@@ -1,0 +1,186 @@
+package aplab.kernel;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The catalogue: every upstream vfio_ap and AP-bus commit since Linux 5.17 that changes what a
+ * user, a guest or a lock graph sees in the model. Each entry has its exact upstream title, the
+ * mainline release it entered, and the model behaviour it switches. A {@link Kernel} is a set of
+ * these; driver code asks {@code kernel.has(Commit.X)} and names X next to the branch.
+ *
+ * <p>The patches of the dynamic configuration series (v20, merged for 6.0) are marked
+ * {@link #inSeries()}: the model switches them together (a kernel has all or none of them),
+ * because the states between them were never released and are not modelled. Every later commit is
+ * switched on its own; {@link #requires()} names what it builds on, and a kernel without a
+ * required commit also goes without the commits that need it.
+ */
+public enum Commit {
+    // ------------------------------------------------------------------ AP bus, 5.18
+    AP_IN_USE_CALLBACK("ap-in-use-callback", "s390/ap: driver callback to indicate resource in use", "5.18",
+            "apmask/aqmask stores ask every driver's in_use() for the newly reserved APQNs and fail with EBUSY if one is in use",
+            false),
+    AP_CONFIG_CALLBACKS("ap-config-callbacks", "s390/ap: notify drivers on config changed and scan complete callbacks", "5.18",
+            "a bus scan that finds a new QCI calls every driver's on_config_changed() before and on_scan_complete() after it",
+            false),
+
+    // ------------------------------------------------------------------ the v20 series, 6.0
+    QUEUE_LINKS("queue-links", "s390/vfio-ap: manage link between queue struct and matrix mdev", "6.0",
+            "queues are linked to the mdev that has their APQN; resets walk the links instead of matrix apm x aqm",
+            true, AP_IN_USE_CALLBACK, AP_CONFIG_CALLBACKS),
+    SHADOW_APCB("shadow-apcb", "s390/vfio-ap: introduce shadow APCB", "6.0",
+            "the guest gets the mdev's shadow APCB, not the matrix as assigned", true),
+    FILTER_APCB("filter-apcb", "s390/vfio-ap: refresh guest's APCB by filtering AP resources assigned to mdev", "6.0",
+            "the shadow drops what the host lacks and every adapter with an APQN not bound to vfio_ap", true),
+    ASSIGN_UNAVAILABLE("assign-unavailable", "s390/vfio-ap: allow assignment of unavailable AP queues to mdev device", "6.0",
+            "assignment no longer needs the queues bound to vfio_ap (EADDRNOTAVAIL only for APQNs reserved by apmask/aqmask)",
+            true),
+    MDEVS_LOCK("mdevs-lock", "s390/vfio-ap: rename matrix_dev->lock mutex to matrix_dev->mdevs_lock", "6.0",
+            "the driver's data lock is called mdevs_lock (matrix_dev->lock before)", true),
+    GUESTS_LOCK("guests-lock", "s390/vfio-ap: introduce new mutex to control access to the KVM pointer", "6.0",
+            "guests_lock is taken before kvm->lock and mdevs_lock on every update path", true),
+    HOTPLUG_ASSIGN("hotplug-assign", "s390/vfio-ap: allow hot plug/unplug of AP devices when assigned/unassigned", "6.0",
+            "(un)assignment while a guest runs succeeds and plugs or unplugs (EBUSY before)", true),
+    HOTPLUG_PROBE("hotplug-probe", "s390/vfio-ap: hot plug/unplug of AP devices when probed/removed", "6.0",
+            "binding a queue plugs its adapter into the guest; unbinding unplugs the adapter", true),
+    RESET_ON_UNASSIGN("reset-on-unassign", "s390/vfio-ap: reset queues after adapter/domain unassignment", "6.0",
+            "queues that leave the guest through an unassignment are reset", true),
+    IN_USE_IMPL("in-use-impl", "s390/vfio-ap: implement in-use callback for vfio_ap driver", "6.0",
+            "vfio_ap vetoes apmask/aqmask changes that would take an assigned APQN; assign paths take ap_perms_mutex first",
+            true),
+    GUEST_MATRIX_ATTR("guest-matrix-attr", "s390/vfio-ap: sysfs attribute to display the guest's matrix", "6.0",
+            "the mdev has a guest_matrix attribute", true),
+    CONFIG_CHANGE_HANDLING("config-change-handling", "s390/vfio-ap: handle config changed and scan complete notification", "6.0",
+            "host configuration changes unplug what left and plug what arrived; matrix_dev->info follows the host", true),
+
+    // ------------------------------------------------------------------ 2022 fixes (6.0-rc)
+    BYPASS_UNNECESSARY("bypass-unnecessary-processing", "s390/vfio-ap: bypass unnecessary processing of AP resources", "6.0",
+            "assigning an adapter or domain that is already assigned does nothing (before: validation, links and filtering ran again)",
+            false, QUEUE_LINKS),
+
+    // ------------------------------------------------------------------ 2023
+    FIX_STATUS_ATTR("fix-status-attr", "s390/vfio-ap: fix sysfs status attribute for AP queue devices", "6.7",
+            "a queue's status is 'in use' only if its mdev's guest has the APQN (before: whenever the mdev had a guest)",
+            false, QUEUE_LINKS),
+    PASS_DECONFIGURED("pass-deconfigured", "s390/vfio-ap: allow deconfigured queue to be passed through to a guest", "6.6",
+            "a queue whose last reset found it deconfigured (0x03) or checkstopped (0x04) still passes the filter (before: 0x00 only)",
+            false, QUEUE_LINKS),
+
+    // ------------------------------------------------------------------ the January 2024 series (6.8)
+    ALWAYS_FILTER_ENTIRE_MATRIX("always-filter-entire-matrix", "s390/vfio-ap: always filter entire AP matrix", "6.8",
+            "every filtering examines all APQNs of the mdev (before: only the newly assigned APID or APQI, CVE-2024-26620)",
+            false, QUEUE_LINKS),
+    LOOP_OVER_SHADOW("loop-over-shadow", "s390/vfio-ap: loop over the shadow APCB when filtering guest's AP configuration", "6.8",
+            "the filter examines shadow apm x aqm (already limited to the host), so an APQN the host lacks no longer drops its adapter",
+            false, ALWAYS_FILTER_ENTIRE_MATRIX),
+    SCAN_COMPLETE_FILTERS("scan-complete-filters", "s390/vfio-ap: let on_scan_complete() callback filter matrix and update guest's APCB", "6.8",
+            "queue probes during a host configuration change leave filtering to on_scan_complete, which filters the whole matrix",
+            false, ALWAYS_FILTER_ENTIRE_MATRIX),
+    RESET_FILTERED_QUEUES("reset-filtered-queues", "s390/vfio-ap: reset queues filtered from the guest's AP config", "6.8",
+            "the queues of an adapter the filter takes out of a guest are reset", false, ALWAYS_FILTER_ENTIRE_MATRIX),
+    RESET_ADAPTER_ON_UNBIND("reset-adapter-on-unbind", "s390/vfio-ap: reset queues associated with adapter for queue unbound from driver", "6.8",
+            "unbinding a passed-through queue resets all of its adapter's queues in the guest", false, QUEUE_LINKS),
+    NO_RESET_REMOVED_FROM_HOST("no-reset-removed-from-host", "s390/vfio-ap: do not reset queue removed from host config", "6.8",
+            "a removed queue that left the host configuration is not reset (before: always reset)", false, QUEUE_LINKS),
+
+    // ------------------------------------------------------------------ 6.10, 6.12
+    AP_CONFIG_ATTR("ap-config-attr", "s390/vfio-ap: Add sysfs attr, ap_config, to export mdev state", "6.10",
+            "the mdev has an ap_config attribute (read and, with ap-config-write, write)", false, QUEUE_LINKS),
+    FEATURES_ATTR("features-attr", "s390/vfio-ap: Driver feature advertisement", "6.12",
+            "the matrix device has a features attribute", false, QUEUE_LINKS),
+    /**
+     * UNCONFIRMED title and release: what the model knows is that Debian's 6.12.117 has these and
+     * 6.1.192 has not (ap_bus.c features_show, ap_queue.c ap_functions_show, depth as qd + 1).
+     */
+    AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth (title unconfirmed)", "6.12",
+            "/sys/bus/ap/features and the queues' ap_functions exist; depth shows TAPQ's qd + 1 (before: the raw qd)",
+            false),
+
+    // ------------------------------------------------------------------ 2026 fixes
+    FIX_CDOM_REMOVAL("fix-cdom-removal", "s390/vfio-ap: Fix control domain removal in vfio_ap_mdev_cfg_remove", "2026",
+            "a control domain that leaves the host is removed from the shadows that have it (before: from those that do not)",
+            false, CONFIG_CHANGE_HANDLING),
+    FIX_LAST_UNPLUG("fix-last-unplug", "s390/vfio-ap: Fix hot-unplug skipped when last AP adapter or domain removed", "2026",
+            "the guest is updated when a host change empties its adapters or domains (before: only if something was left)",
+            false, CONFIG_CHANGE_HANDLING),
+    FIX_STALE_PQAP_HOOK("fix-stale-pqap-hook", "s390/vfio-ap: fix stale pqap_hook pointer on error in vfio_ap_mdev_set_kvm()", "2026",
+            "a refused guest start (EPERM) puts the guest's PQAP hook back (before: it stayed on the refused mdev)",
+            false, GUESTS_LOCK),
+    FIX_MISSING_LOCKS("fix-missing-locks", "s390/vfio-ap: Fix missing lock required to access list of ap_matrix_mdev objects", "2026",
+            "mdev creation and the queue status attribute take guests_lock before mdevs_lock", false, GUESTS_LOCK);
+
+    private final String id;
+    private final String title;
+    private final String release;
+    private final String switches;
+    private final boolean inSeries;
+    private final List<Commit> requires;
+
+    Commit(String id, String title, String release, String switches, boolean inSeries, Commit... requires) {
+        this.id = id;
+        this.title = title;
+        this.release = release;
+        this.switches = switches;
+        this.inSeries = inSeries;
+        this.requires = List.of(requires);
+    }
+
+    /** The name on the command line ({@code --without always-filter-entire-matrix}). */
+    public String id() {
+        return id;
+    }
+
+    /** The upstream commit's title, exactly. */
+    public String title() {
+        return title;
+    }
+
+    /** The mainline release it entered ("2026": in the 2026 fix batch, after 6.19). */
+    public String release() {
+        return release;
+    }
+
+    /** What the model does differently with it. */
+    public String switches() {
+        return switches;
+    }
+
+    /** Whether it is one of the dynamic configuration series' patches (switched together). */
+    public boolean inSeries() {
+        return inSeries;
+    }
+
+    /** The commits it builds on (the series' first entry stands for the whole series). */
+    public List<Commit> requires() {
+        return requires;
+    }
+
+    /** The patches of the dynamic configuration series. */
+    public static Set<Commit> series() {
+        Set<Commit> s = EnumSet.noneOf(Commit.class);
+        for (Commit c : values()) {
+            if (c.inSeries) {
+                s.add(c);
+            }
+        }
+        return Collections.unmodifiableSet(s);
+    }
+
+    /** The commit with that id or enum name (case-insensitive); a one-line error naming the ids otherwise. */
+    public static Commit parse(String text) {
+        String t = text.trim();
+        for (Commit c : values()) {
+            if (c.id.equalsIgnoreCase(t) || c.name().equalsIgnoreCase(t.replace('-', '_'))) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown commit '" + text + "' (aplab kernel --list -v lists the catalogue)");
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
