@@ -46,7 +46,13 @@ public final class ShellCompleter implements Completer {
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
         String prefix = line.word().substring(0, Math.min(line.wordCursor(), line.word().length()));
-        for (Choice c : choices(line.words(), line.wordIndex(), prefix)) {
+        List<Choice> choices;
+        try {
+            choices = choices(line.words(), line.wordIndex(), prefix);
+        } catch (RuntimeException e) {
+            return; // a model defect offers nothing rather than end the shell; running the line reports it
+        }
+        for (Choice c : choices) {
             candidates.add(new Candidate(c.value(), c.display(), null, c.description(), null, null, c.complete()));
         }
     }
@@ -178,6 +184,7 @@ public final class ShellCompleter implements Completer {
         return switch (option.longestName()) {
             case "--mdev" -> plain(mdevs());
             case "--type" -> plain(cardTypes());
+            case "--with", "--without" -> plain(java.util.Arrays.stream(aplab.kernel.Commit.values()).map(c -> c.id()).toList());
             default -> candidates(option);
         };
     }
@@ -196,6 +203,9 @@ public final class ShellCompleter implements Completer {
         String name = spec.qualifiedName(" ");
         if (name.equals("aplab guest stop") || name.equals("aplab guest show")) {
             return plain(session.host().guests().stream().map(g -> g.name()).toList());
+        }
+        if (name.equals("aplab s390-tools")) {
+            return plain(java.util.Arrays.stream(aplab.lszcrypt.S390Tools.values()).map(t -> t.release()).toList());
         }
         List<Choice> out = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
