@@ -19,7 +19,7 @@ class SnapshotFuzzTest {
     static final Fuzz.Tally TALLY = new Fuzz.Tally("snapshots");
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"aplab-snapshot 1\\x0A", "kernel ", "features ", "ap_adapter_mask 0x", "ap_usage_domain_mask 0x",
+    @DictionaryEntries({"aplab-snapshot 2\\x0A", "end bytes=", " cksum=", "kernel ", "features ", "ap_adapter_mask 0x", "ap_usage_domain_mask 0x",
         "ap_control_domain_mask 0x", "ap_max_adapter_id ", "ap_max_domain_id ", "apmask 0x", "aqmask 0x", "card ",
         "queue ", "mdev ", "  matrix ", "  guest_matrix ", "  control_domains ", " type=CEX8C", " driver=vfio_ap",
         " driver=cex4queue", " config=1", " online=1", " status=in_use", " in_use=yes", " guest=", "\\x0A", "# "})
