@@ -1185,9 +1185,11 @@ static int parse_list(const char *what, const char *text, unsigned long *m, char
 		char *comma = strchr(p, ',');
 		char *dash, *ends[3];
 		int nends = 0, a, b, i;
+		char orig[256]; /* the item as written, for the message */
 		if (comma)
 			*comma = '\0';
 		item = p;
+		snprintf(orig, sizeof(orig), "%s", item);
 		/* split("-", -1) */
 		ends[nends++] = item;
 		for (dash = item; (dash = strchr(dash, '-')); ) {
@@ -1198,15 +1200,7 @@ static int parse_list(const char *what, const char *text, unsigned long *m, char
 				nends = 3;
 		}
 		if (nends > 2) {
-			/* rebuild the item for the message */
-			char it[256];
-			size_t off = 0;
-			for (i = 0; item + off < (comma ? comma : item + strlen(text) + 1) && off < sizeof(it) - 1; off++)
-				it[off] = item[off] ? item[off] : '-';
-			it[off] = '\0';
-			while (off && it[off - 1] == '-' && (comma ? item + off >= comma : true))
-				it[--off] = '\0';
-			snprintf(msg, n, "invalid %s '%s' in '%s'", what, it, text);
+			snprintf(msg, n, "invalid %s '%s' in '%s'", what, orig, text);
 			free(copy);
 			return -1;
 		}

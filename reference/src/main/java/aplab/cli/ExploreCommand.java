@@ -26,7 +26,7 @@ import picocli.CommandLine;
  * in every state; the shortest counterexample printed as a transcript.
  */
 @Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Explore every distinct state reachable in up to --depth operations and check the invariants.",
+        description = {"Explore every distinct state reachable in up to --depth operations and check the invariants in each.",
             "The host has 2 adapters x 2 domains x 2 mdevs x 1 guest; with --concurrent-depth, every interleaving"
                 + " of two concurrent callers at lock granularity from the states within that depth is explored too."
                 + " A table shows the states per depth; --max-states and --max-seconds stop the search early. The"

@@ -178,6 +178,7 @@ public final class ShellCompleter implements Completer {
         return switch (option.longestName()) {
             case "--mdev" -> plain(mdevs());
             case "--type" -> plain(cardTypes());
+            case "--with", "--without" -> plain(java.util.Arrays.stream(aplab.kernel.Commit.values()).map(c -> c.id()).toList());
             default -> candidates(option);
         };
     }
@@ -196,6 +197,9 @@ public final class ShellCompleter implements Completer {
         String name = spec.qualifiedName(" ");
         if (name.equals("aplab guest stop") || name.equals("aplab guest show")) {
             return plain(session.host().guests().stream().map(g -> g.name()).toList());
+        }
+        if (name.equals("aplab s390-tools")) {
+            return plain(java.util.Arrays.stream(aplab.lszcrypt.S390Tools.values()).map(t -> t.release()).toList());
         }
         List<Choice> out = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {

@@ -709,13 +709,14 @@ public final class VfioApOps implements ApDriver {
     }
 
     private ApMask lastPrevApm;
+    private ApMask lastPrevAqm;
 
     private void traceFilter(String function, MatrixMdev m, boolean changed) {
         var t = filterTracer;
         if (t != null) {
-            t.accept(function + ": prev_shadow_apm=" + lastPrevApm.toIdList(2) + " shadow_apm="
-                    + m.shadowApcb.apm.toIdList(2) + " shadow_aqm=" + m.shadowApcb.aqm.toIdList(4)
-                    + (changed ? " changed" : " unchanged"));
+            t.accept(function + ": prev_shadow_apm=" + lastPrevApm.toIdList(2) + " prev_shadow_aqm="
+                    + lastPrevAqm.toIdList(4) + " -> shadow_apm=" + m.shadowApcb.apm.toIdList(2) + " shadow_aqm="
+                    + m.shadowApcb.aqm.toIdList(4) + (changed ? " changed" : " unchanged"));
         }
     }
 
@@ -725,6 +726,7 @@ public final class VfioApOps implements ApDriver {
         ApMask sAqm = m.shadowApcb.aqm;
         if (filterTracer != null) {
             lastPrevApm = sApm.copy();
+            lastPrevAqm = sAqm.copy();
         }
         m.shadowApcb.init(info);
         // shadow aqm = matrix aqm AND host aqm, word by word (no copies: this runs on every change)
@@ -809,6 +811,7 @@ public final class VfioApOps implements ApDriver {
         ApMask prevShadowApm = m.shadowApcb.apm.copy();
         lastPrevApm = prevShadowApm;
         ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        lastPrevAqm = prevShadowAqm;
         m.shadowApcb.init(info);
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
         m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
@@ -826,7 +829,13 @@ public final class VfioApOps implements ApDriver {
     boolean filterCdoms(MatrixMdev m) {
         ApMask prevShadowAdm = m.shadowApcb.adm.copy();
         m.shadowApcb.adm.assign(m.matrix.adm.and(matrixDev.info.adm()));
-        return !prevShadowAdm.equals(m.shadowApcb.adm);
+        boolean changed = !prevShadowAdm.equals(m.shadowApcb.adm);
+        var t = filterTracer;
+        if (t != null) {
+            t.accept("vfio_ap_mdev_filter_cdoms: prev_shadow_adm=" + prevShadowAdm.toIdList(4) + " -> shadow_adm="
+                    + m.shadowApcb.adm.toIdList(4) + (changed ? " changed" : " unchanged"));
+        }
+        return changed;
     }
 
     /**
@@ -835,6 +844,10 @@ public final class VfioApOps implements ApDriver {
      */
     void updateGuestApcb(MatrixMdev m) {
         Kvm kvm = m.kvm;
+        var t = filterTracer;
+        if (t != null) {
+            t.accept("vfio_ap_mdev_update_guest_apcb: " + (kvm == null ? "no guest" : "kvm_arch_crypto_set_masks"));
+        }
         if (kvm != null) {
             kvm.setMasks(m.shadowApcb.apm, m.shadowApcb.aqm, m.shadowApcb.adm);
             guestUpdates.merge(m.uuid(), 1, Integer::sum);

@@ -98,6 +98,8 @@ class ShellCompleterTest {
         assertThat(complete("aplab host --type CEX7")).containsExactly("CEX7C", "CEX7A", "CEX7P");
         assertThat(complete("aplab guest start g1 --mdev ")).containsExactly(U1);
         assertThat(complete("aplab kernel ")).containsAll(KernelNames.all()).contains("--with", "--without", "--list");
+        assertThat(complete("aplab kernel 6.12 --without always")).containsExactly("always-filter-entire-matrix");
+        assertThat(complete("aplab s390-tools 2.4")).contains("2.40", "2.43");
         assertThat(complete("aplab guest stop ")).isEmpty();
         run("aplab guest start g1 --mdev " + U1);
         assertThat(complete("aplab guest stop ")).containsExactly("g1");
