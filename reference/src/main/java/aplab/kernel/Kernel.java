@@ -137,6 +137,11 @@ public final class Kernel {
                     grew = true;
                 }
             }
+            // the series goes as one
+            if (drop.stream().anyMatch(Commit::inSeries) && !drop.containsAll(Commit.series())) {
+                drop.addAll(Commit.series());
+                grew = true;
+            }
         }
         next.removeAll(drop);
         return changed(next, "-" + c.id());

@@ -1030,6 +1030,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_mdev_resource_in_use: EADDRINUSE if any mdev has an APQN of apm x aqm. */
     @Override
     public Errno inUse(ApMask apm, ApMask aqm) {
+        if (!has(Commit.IN_USE_IMPL)) {
+            return null; // the bus asks (5.18), but vfio_ap implements in_use only from 6.0
+        }
         try (var op = lockdep.operation("vfio_ap_mdev_resource_in_use");
                 Locks l = new Locks().take(matrixDev.guestsLock).take(matrixDev.mdevsLock)) {
             return verifyNoSharing(null, apm, aqm);
@@ -1039,6 +1042,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_on_cfg_changed: unplug what left the host, note what arrived, take the new info. */
     @Override
     public void onConfigChanged(ApConfigInfo cur, ApConfigInfo prev) {
+        if (!has(Commit.CONFIG_CHANGE_HANDLING)) {
+            return; // the bus calls (5.18); vfio_ap handles it from 6.0
+        }
         try (var op = lockdep.operation("vfio_ap_on_cfg_changed");
                 Locks l = new Locks().take(matrixDev.guestsLock)) {
             cfgRemove(cur, prev);
@@ -1114,6 +1120,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_on_scan_complete: filter and plug what the configuration change added. */
     @Override
     public void onScanComplete(ApConfigInfo cur, ApConfigInfo prev) {
+        if (!has(Commit.CONFIG_CHANGE_HANDLING)) {
+            return;
+        }
         try (var op = lockdep.operation("vfio_ap_on_scan_complete");
                 Locks l = new Locks().take(matrixDev.guestsLock)) {
             for (MatrixMdev m : matrixDev.mdevList) {
