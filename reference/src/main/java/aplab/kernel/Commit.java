@@ -26,6 +26,15 @@ public enum Commit {
             "a bus scan that finds a new QCI calls every driver's on_config_changed() before and on_scan_complete() after it",
             false),
 
+    /**
+     * UNCONFIRMED title and release: Debian's 6.1.192 ap_bus.c has no ap_scan_bus_mutex, 6.12.117
+     * has it, and a 6.10-stable review patch (upstream 56199bb956c3) fixes a recursive lock of it,
+     * so it is in 6.10.
+     */
+    AP_SCAN_BUS_MUTEX("ap-scan-bus-mutex", "s390/ap: bus scans serialised by ap_scan_bus_mutex (title unconfirmed)", "6.10",
+            "ap_scan_bus() runs under ap_scan_bus_mutex, a lock in the lock graph (before: only the bus's one work item "
+            + "serialised scans)", false),
+
     // ------------------------------------------------------------------ the v20 series, 6.0
     QUEUE_LINKS("queue-links", "s390/vfio-ap: manage link between queue struct and matrix mdev", "6.0",
             "queues are linked to the mdev that has their APQN; resets walk the links instead of matrix apm x aqm",

@@ -193,8 +193,8 @@ public final class Sysfs {
         d.put("ap_adapter_mask", ro(() -> bus.qci().apm().toHex() + "\n"));
         d.put("ap_usage_domain_mask", ro(() -> bus.qci().aqm().toHex() + "\n"));
         d.put("ap_control_domain_mask", ro(() -> bus.qci().adm().toHex() + "\n"));
-        d.put("ap_max_adapter_id", ro(() -> bus.qci().busMaxAdapterId() + "\n"));
-        d.put("ap_max_domain_id", ro(() -> bus.qci().busMaxDomainId() + "\n"));
+        d.put("ap_max_adapter_id", ro(() -> bus.maxAdapterId() + "\n"));
+        d.put("ap_max_domain_id", ro(() -> bus.maxDomainId() + "\n"));
         d.put("ap_domain", rw(() -> a.domainIndex() + "\n", bus::apDomainStore));
         d.put("ap_interrupts", text("1\n"));
         d.put("config_time", rw(() -> a.configTime() + "\n", a::configTimeStore));

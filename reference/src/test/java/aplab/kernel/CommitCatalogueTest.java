@@ -64,6 +64,8 @@ class CommitCatalogueTest {
         CASES.put(Commit.AP_CONFIG_CALLBACKS, state(cmds("echo 5 > assign_adapter", "echo 4 > assign_domain",
                 "aplab guest start g1 --mdev " + U1, "aplab host --adapters 6 --domains 4,0x47"), CommitCatalogueTest::guest,
                 "adapters: none\ndomains: 0004\ncontrol domains: none", GUEST_54));
+        CASES.put(Commit.AP_SCAN_BUS_MUTEX, state(cmds("echo 5 > assign_adapter"), s -> String.valueOf(
+                String.join("\n", s.execute("aplab lockdep")).contains("ap_scan_bus_mutex")), "true", "false"));
         CASES.put(Commit.QUEUE_LINKS, state(cmds("echo 5 > assign_adapter", "echo 4 > assign_domain"),
                 s -> s.host().vfioAp().mdev(U1).qtable().keySet().toString(), "[05.0004]", "[]"));
         CASES.put(Commit.SHADOW_APCB, state(cmds("echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind",
@@ -217,6 +219,17 @@ class CommitCatalogueTest {
         assertThat(w.name()).isEqualTo("mainline --without always-filter-entire-matrix");
         assertThat(Kernel.parse(w.name())).isEqualTo(w);
         assertThat(w.has(Commit.LOOP_OVER_SHADOW)).isFalse();
+    }
+
+    /** ap_max_adapter_id and ap_max_domain_id come from the QCI at bus init; a later configuration change keeps them. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"5.17", "6.1", "mainline"})
+    void apMaxIdsAreSetOnceAtBusInit(String kernel) {
+        Session s = new Session(Kernel.parse(kernel));
+        s.execute("aplab host --adapters 5 --domains 4 --max-adapter 127 --max-domain 200");
+        s.execute("aplab host --adapters 5 --domains 4 --max-adapter 255 --max-domain 255");
+        assertThat(s.execute("cat /sys/bus/ap/ap_max_adapter_id")).containsExactly("127");
+        assertThat(s.execute("cat /sys/bus/ap/ap_max_domain_id")).containsExactly("200");
     }
 
     @Test
