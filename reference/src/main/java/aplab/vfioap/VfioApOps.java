@@ -220,6 +220,9 @@ public final class VfioApOps implements ApDriver {
      * parse error; 0 does nothing. If a guest has the device open, vfio asks its user (QEMU) to
      * release it ({@code request}); the model's QEMU complies at once: the device is closed and
      * unplugged from the guest. Then every linked queue is reset and unlinked and the mdev is gone.
+     * A kernel without {@link Commit#REQUEST_CALLBACK} cannot ask: vfio_unregister_group_dev waits
+     * until the guest lets the device go; the write blocks ({@link BlockedWrite}) and the removal
+     * finishes when the guest stops.
      */
     public void mdevRemove(MatrixMdev m, String buf) {
         long val;
@@ -237,13 +240,29 @@ public final class VfioApOps implements ApDriver {
         // when it checks, so a guest start racing with the removal either finishes first and is
         // closed here, or finds the device going and fails with ENODEV.
         boolean wasOpen;
-        try (var op = lockdep.operation("vfio_unregister_group_dev"); Locks l = new Locks().take(matrixDev.guestsLock)) {
+        try (var op = lockdep.operation("vfio_unregister_group_dev");
+                Locks l = new Locks().take(has(Commit.GUESTS_LOCK) ? matrixDev.guestsLock : matrixDev.mdevsLock)) {
+            if (m.removePending) {
+                throw new BlockedWrite("mdev " + m.uuid() + " is being removed already: the write waits with the first one");
+            }
             m.removing = true;
             wasOpen = m.open;
+            if (wasOpen && !has(Commit.REQUEST_CALLBACK)) {
+                m.removePending = true;
+            }
+        }
+        if (m.removePending) {
+            throw new BlockedWrite("the write blocks: a guest has mdev " + m.uuid() + " open and this kernel has no vfio "
+                    + "request callback to ask for it; the removal finishes when the guest stops");
         }
         if (wasOpen) {
             closeDevice(m);
         }
+        finishRemove(m);
+    }
+
+    /** vfio_ap_mdev_remove, once vfio has let the device go: reset and unlink the queues, drop the mdev. */
+    private void finishRemove(MatrixMdev m) {
         try (var op = lockdep.operation("vfio_ap_mdev_remove")) {
             Locks l = new Locks();
             if (has(Commit.GUESTS_LOCK)) {
@@ -1271,6 +1290,11 @@ public final class VfioApOps implements ApDriver {
                 }
             }
             m.open = false;
+        }
+        if (m.removePending) {
+            // the remove that was waiting for the guest (no request callback) goes on
+            m.removePending = false;
+            finishRemove(m);
         }
     }
 

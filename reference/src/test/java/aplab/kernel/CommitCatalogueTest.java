@@ -108,6 +108,15 @@ class CommitCatalogueTest {
         CASES.put(Commit.FIX_STATUS_ATTR, c(cmds("echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > assign_domain",
                 "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "aplab guest start g1 --mdev " + U1),
                 "cat /sys/bus/ap/devices/05.0004/status", "assigned", "in use"));
+        CASES.put(Commit.REQUEST_CALLBACK, state(cmds("echo 5 > assign_adapter", "echo 4 > assign_domain",
+                "aplab guest start g1 --mdev " + U1), s -> {
+            String remove = String.join("\n", s.execute("echo 1 > remove"));
+            boolean before = s.host().vfioAp().mdev(U1) != null;
+            s.execute("aplab guest stop g1");
+            boolean after = s.host().vfioAp().mdev(U1) != null;
+            return remove + "|" + before + "|" + after;
+        }, "|false|false", "aplab: echo: the write blocks: a guest has mdev " + U1 + " open and this kernel has no vfio "
+                + "request callback to ask for it; the removal finishes when the guest stops|true|false"));
         CASES.put(Commit.PASS_DECONFIGURED, c(cmds("echo 5 > assign_adapter", "echo 4 > assign_domain",
                 "echo 0 > /sys/bus/ap/devices/card05/config", "aplab guest start g1 --mdev " + U1, "aplab guest stop g1",
                 "echo 6 > assign_adapter"), "cat guest_matrix", "05.0004\n06.0004", "06.0004"));

@@ -1,0 +1,14 @@
+package aplab.vfioap;
+
+/**
+ * A sysfs write that blocks in the kernel (it would not return until something else happens, e.g.
+ * a guest stopping). The shell prints its message in one line instead of hanging; the model
+ * finishes the operation when the awaited event comes.
+ */
+public final class BlockedWrite extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public BlockedWrite(String message) {
+        super(message, null, false, false);
+    }
+}
