@@ -1,122 +1,102 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES ../reference/src/main/java/**.java
-
+//SOURCES support/Patch06ShadowApcbSupport.java
 import static aplab.notebook.Nb.*;
-
-import aplab.notebook.Notebook;
 import aplab.shell.Session;
 import aplab.vfioap.ApMatrix;
 import java.util.List;
+public class Patch06ShadowApcb extends Patch06ShadowApcbSupport {
+public static void main(String[] args) { notebook(Patch06ShadowApcb.class, Patch06ShadowApcb::cells); }
+static void cells() {
 
-public class Patch06ShadowApcb {
-    public static void main(String[] args) {
-        Notebook.main(Patch06ShadowApcb.class, Patch06ShadowApcb::cells);
-    }
+// %% [markdown]
+// # Patch 06/18: s390/vfio-ap: introduce shadow APCB
+//
+// A guest's AP configuration lives in its CRYCB, in the AP control block (APCB): three
+// masks, adapters (apm), usage domains (aqm) and control domains (adm). Before the series
+// vfio_ap wrote the mdev's `matrix` into it once, when the guest started
+// (`vfio_ap_mdev_set_kvm()` -> `kvm_arch_crypto_set_masks()`), and cleared it when the
+// guest stopped; nothing in between.
+//
+// The patch adds `struct ap_matrix shadow_apcb` to `struct ap_matrix_mdev`: the driver's
+// own copy of what the guest's APCB holds, or will hold. `vfio_ap_mdev_probe()` gives it
+// the host's limits (`vfio_ap_matrix_init()`) when the mdev is created; in this patch,
+// `vfio_ap_mdev_set_kvm()` copies the matrix into the shadow and hands the shadow to KVM.
+// By itself the patch changes nothing a guest sees. The commit message gives the two
+// reasons for it, which the following patches cash in:
+//
+// 1. The shadow exists whether or not a guest uses the mdev. Once filtering (patch 07)
+//    makes the guest's configuration differ from the mdev's `matrix`, the shadow is what
+//    an admin needs to see to understand why a guest lacks a resource; patch 14 shows it
+//    as `guest_matrix`.
+// 2. Filtering works on the shadow, and the result is copied to the real APCB in one
+//    step (later patches: at guest start, after an assignment, a probe or remove, a
+//    configuration change). Filtering in place in the real APCB could let the guest see a
+//    configuration that was only a step of the computation.
+//
+// Review: Halil Pasic gave it his Reviewed-by; no other discussion of this patch is known
+// to this corpus. In the merged code `set_kvm` no longer copies: it pushes the shadow as
+// the last filtering left it (`vfio_ap_mdev_update_guest_apcb()`, see the review of
+// patch 10).
 
-    static final String U1 = "11111111-1111-1111-1111-111111111111";
-    static final String MDEV = "/sys/devices/vfio_ap/matrix/" + U1;
-    static final String CREATE = "/sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
+// %% [markdown]
+// ## By itself: the same guest
+//
+// When everything assigned is in the host's configuration and bound to vfio_ap, filtering
+// removes nothing, and the guest gets the same configuration with and without a shadow:
 
-    /** Adapters 5 and 6, domains (and control domains) 4 and 0x47, all given to vfio_ap; one mdev. */
-    static Session oneMdev(String kernel) {
-        Session s = host(kernel);
-        quietly(s, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
-                "echo " + U1 + " > " + CREATE, "cd " + MDEV);
-        return s;
-    }
+// %%
+List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("mainline"));
+sideBySide(kernels, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
+        "echo 0x47 > assign_domain", "echo 4 > assign_control_domain",
+        "aplab guest start g1 --mdev " + U1, "aplab guest show g1");
 
-    /** The mdev's shadow APCB as the driver holds it: masks and limits. */
-    static void printShadow(Session s) {
-        ApMatrix sh = s.host().vfioAp().mdev(U1).shadowApcb();
-        System.out.printf("shadow_apcb: apm=%s aqm=%s adm=%s (apm_max=%d aqm_max=%d adm_max=%d)%n",
-                sh.apm().toIdList(2), sh.aqm().toIdList(4), sh.adm().toIdList(4), sh.apmMax(), sh.aqmMax(), sh.admMax());
-    }
+// %% [markdown]
+// ## The shadow without a guest
+//
+// On mainline the shadow is there from the moment the mdev exists, with the limits of the
+// host (255 adapters and domains with APXA), and follows every assignment. It is what the
+// guest gets when it starts; when the guest stops, KVM's masks are cleared and the shadow
+// stays as it was, ready for the next start (a new KVM instance, so its list of CRYCB
+// updates starts afresh).
 
-    static void printUpdates(Session s) {
-        System.out.println("CRYCB updates of g1:");
-        s.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
-    }
+// %%
+Session s = oneMdev("mainline");
+printShadow(s);
+sh(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 4 > assign_control_domain");
+printShadow(s);
+sh(s, "cat guest_matrix", "aplab guest start g1 --mdev " + U1, "aplab guest show g1",
+        "aplab guest stop g1", "aplab guest show g1");
+printUpdates(s);
+sh(s, "cat guest_matrix");
+printShadow(s);
+sh(s, "aplab guest start g1 --mdev " + U1);
+printUpdates(s);
 
-    static void cells() {
-        // %% [markdown]
-        // # Patch 06/18: s390/vfio-ap: introduce shadow APCB
-        //
-        // A guest's AP configuration lives in its CRYCB, in the AP control block (APCB): three
-        // masks, adapters (apm), usage domains (aqm) and control domains (adm). Before the series
-        // vfio_ap wrote the mdev's `matrix` into it once, when the guest started
-        // (`vfio_ap_mdev_set_kvm()` -> `kvm_arch_crypto_set_masks()`), and cleared it when the
-        // guest stopped; nothing in between.
-        //
-        // The patch adds `struct ap_matrix shadow_apcb` to `struct ap_matrix_mdev`: the driver's
-        // own copy of what the guest's APCB holds, or will hold. `vfio_ap_mdev_probe()` gives it
-        // the host's limits (`vfio_ap_matrix_init()`) when the mdev is created; in this patch,
-        // `vfio_ap_mdev_set_kvm()` copies the matrix into the shadow and hands the shadow to KVM.
-        // By itself the patch changes nothing a guest sees. The commit message gives the two
-        // reasons for it, which the following patches cash in:
-        //
-        // 1. The shadow exists whether or not a guest uses the mdev. Once filtering (patch 07)
-        //    makes the guest's configuration differ from the mdev's `matrix`, the shadow is what
-        //    an admin needs to see to understand why a guest lacks a resource; patch 14 shows it
-        //    as `guest_matrix`.
-        // 2. Filtering works on the shadow, and the result is copied to the real APCB in one
-        //    step (later patches: at guest start, after an assignment, a probe or remove, a
-        //    configuration change). Filtering in place in the real APCB could let the guest see a
-        //    configuration that was only a step of the computation.
-        //
-        // Review: Halil Pasic gave it his Reviewed-by; I know of no other discussion of this patch
-        // (UNCONFIRMED). In the merged code `set_kvm` no longer copies: it pushes the shadow as
-        // the last filtering left it (`vfio_ap_mdev_update_guest_apcb()`, see the review of
-        // patch 10).
+// %% [markdown]
+// ## No transient state in the guest
+//
+// The guest runs with adapters 5 and 6 and domain 4. Queue 06.0047 is not bound to
+// vfio_ap. Now domain 0x47 is assigned: the new configuration is (5, 6) x (4, 0x47) minus
+// adapter 6, since 06.0047 cannot be given (patch 07). The driver computes that in the
+// shadow first and writes the result in one update: the guest never has 06.0047, not even
+// for the time between two steps of the computation.
 
-        // %% [markdown]
-        // ## By itself: the same guest
-        //
-        // When everything assigned is in the host's configuration and bound to vfio_ap, filtering
-        // removes nothing, and the guest gets the same configuration with and without a shadow:
+// %%
+Session t = oneMdev("mainline");
+quietly(t, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
+        "aplab guest start g1 --mdev " + U1, "echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
+sh(t, "aplab guest show g1", "echo 0x47 > assign_domain", "aplab guest show g1", "cat guest_matrix");
+printUpdates(t);
 
-        // %%
-        List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("mainline"));
-        sideBySide(kernels, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
-                "echo 0x47 > assign_domain", "echo 4 > assign_control_domain",
-                "aplab guest start g1 --mdev " + U1, "aplab guest show g1");
+// %% [markdown]
+// ## Sources
+//
+// - Patch mail: [[PATCH v18 06/18]](https://lore.kernel.org/all/20220215005040.52697-7-akrowiak@linux.ibm.com/)
+//   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
+// - Merged as [`49b0109fb399`](https://git.kernel.org/torvalds/c/49b0109fb399) ("s390/vfio-ap: introduce shadow APCB"),
+//   Linux 6.0.
 
-        // %% [markdown]
-        // ## The shadow without a guest
-        //
-        // On mainline the shadow is there from the moment the mdev exists, with the limits of the
-        // host (255 adapters and domains with APXA), and follows every assignment. It is what the
-        // guest gets when it starts; when the guest stops, KVM's masks are cleared and the shadow
-        // stays as it was, ready for the next start (a new KVM instance, so its list of CRYCB
-        // updates starts afresh).
-
-        // %%
-        Session s = oneMdev("mainline");
-        printShadow(s);
-        sh(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 4 > assign_control_domain");
-        printShadow(s);
-        sh(s, "cat guest_matrix", "aplab guest start g1 --mdev " + U1, "aplab guest show g1",
-                "aplab guest stop g1", "aplab guest show g1");
-        printUpdates(s);
-        sh(s, "cat guest_matrix");
-        printShadow(s);
-        sh(s, "aplab guest start g1 --mdev " + U1);
-        printUpdates(s);
-
-        // %% [markdown]
-        // ## No transient state in the guest
-        //
-        // The guest runs with adapters 5 and 6 and domain 4. Queue 06.0047 is not bound to
-        // vfio_ap. Now domain 0x47 is assigned: the new configuration is (5, 6) x (4, 0x47) minus
-        // adapter 6, since 06.0047 cannot be given (patch 07). The driver computes that in the
-        // shadow first and writes the result in one update: the guest never has 06.0047, not even
-        // for the time between two steps of the computation.
-
-        // %%
-        Session t = oneMdev("mainline");
-        quietly(t, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
-                "aplab guest start g1 --mdev " + U1, "echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
-        sh(t, "aplab guest show g1", "echo 0x47 > assign_domain", "aplab guest show g1", "cat guest_matrix");
-        printUpdates(t);
-    }
-}
+// %%
+}}

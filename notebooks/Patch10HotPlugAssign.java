@@ -1,188 +1,146 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES ../reference/src/main/java/**.java
-
+//SOURCES support/Patch10HotPlugAssignSupport.java
 import static aplab.notebook.Nb.*;
-
-import aplab.notebook.Notebook;
 import aplab.shell.Session;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import java.util.*;
+public class Patch10HotPlugAssign extends Patch10HotPlugAssignSupport {
+public static void main(String[] args) { notebook(Patch10HotPlugAssign.class, Patch10HotPlugAssign::cells); }
+static void cells() {
 
-public class Patch10HotPlugAssign {
-    public static void main(String[] args) {
-        Notebook.main(Patch10HotPlugAssign.class, Patch10HotPlugAssign::cells);
-    }
+// %% [markdown]
+// # Patch 10/18: s390/vfio-ap: allow hot plug/unplug of AP devices when assigned/unassigned
+//
+// Before the series, the six store functions of an mdev (`assign_adapter_store()`,
+// `unassign_adapter_store()`, `assign_domain_store()`, `unassign_domain_store()`,
+// `assign_control_domain_store()`, `unassign_control_domain_store()`) returned EBUSY
+// whenever `matrix_mdev->kvm` was set: to change what a guest had, the admin had to shut the
+// guest down. This patch removes that check. After every change to the mdev's `matrix`,
+// the matrix is filtered into the shadow APCB (`vfio_ap_mdev_filter_matrix()`,
+// `vfio_ap_mdev_filter_cdoms()`, introduced by patches 06 and 07), and if the shadow
+// changed and a guest is attached, the whole shadow is written into the guest's CRYCB
+// (`vfio_ap_mdev_update_guest_apcb()` -> `kvm_arch_crypto_set_masks()`). Unassigning
+// clears the id from the shadow and pushes again: a hot unplug.
+//
+// Writing a guest's CRYCB needs that guest's `kvm->lock`, and the driver must read
+// `matrix_mdev->kvm` to know which `kvm->lock` to take; that is why the patch takes
+// `guests_lock`, then `kvm->lock` if there is a guest, then `mdevs_lock`, the order patch
+// 09 introduced.
+//
+// Review (Jason Herne, March 2022): rename the push helper (v18's
+// `vfio_ap_mdev_hotplug_apcb()`, merged as `vfio_ap_mdev_update_guest_apcb()`) and call it
+// from `vfio_ap_mdev_set_kvm()` too; make the filter functions return whether the shadow
+// changed and name the saved copies `prev_shadow_*`; name the one-bit mask `apm_delta`;
+// move the `get_locks`/`put_locks` refactor into patches of its own (done in v20). Each point
+// is taken apart on the model in the notebook **Review10HotPlug**; this notebook is about
+// what the patch does for an admin and a guest.
+//
+// The host below has adapters 5, 6, 7 and domains 4 and 0x47 (control domains too), all
+// queues of adapters 5 to 8 bound to vfio_ap, one mdev with 05.0004, and guest g1 running
+// with it.
 
-    static final String U1 = "11111111-1111-1111-1111-111111111111";
-    static final String MDEV = "/sys/devices/vfio_ap/matrix/" + U1;
-    static final String CREATE = "/sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
+// %% [markdown]
+// ## Hot plug: assigning with the guest running
+//
+// The same writes on Linux 5.17 (before the series) and on mainline, each followed by what
+// the guest's CRYCB holds (`aplab guest show`):
 
-    /**
-     * A host with adapters 5, 6, 7 and usage/control domains 4 and 0x47. Adapters 5-8 are given
-     * to vfio_ap in apmask, so every queue of them is bound to vfio_ap; adapter 8 is not in the
-     * host. One mdev holds 05.0004 and guest g1 runs with it.
-     */
-    static Session runningGuest(String kernel) {
-        Session s = host(kernel);
-        quietly(s, "aplab host --adapters 5,6,7 --domains 4,0x47",
-                "echo -5,-6,-7,-8 > /sys/bus/ap/apmask",
-                "echo " + U1 + " > " + CREATE, "cd " + MDEV,
-                "echo 5 > assign_adapter", "echo 4 > assign_domain",
-                "aplab guest start g1 --mdev " + U1);
-        return s;
-    }
+// %%
+List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
+sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 0, 9));
 
-    /** The commands of the first two code cells, in order (assign, then unassign). */
-    static final String[] ALL_STEPS = {"aplab guest show g1",
-        "echo 6 > assign_adapter", "aplab guest show g1", "echo 0x47 > assign_domain", "aplab guest show g1",
-        "echo 0x47 > assign_control_domain", "aplab guest show g1", "cat matrix", "cat control_domains",
-        "echo 5 > unassign_adapter", "aplab guest show g1", "echo 0x47 > unassign_control_domain",
-        "aplab guest show g1", "echo 4 > unassign_domain", "aplab guest show g1", "cat matrix", "cat guest_matrix"};
+// %% [markdown]
+// On 5.17 every write fails with EBUSY (`Device or resource busy`) and nothing changes. On
+// mainline each write reaches the guest at once: adapter 6 brings queues 06.0004, domain
+// 0x47 brings 05.0047 and 06.0047 (a domain is plugged across every adapter of the
+// shadow), control domain 0x47 lands in the guest's ADM.
+//
+// ## Hot unplug: unassigning with the guest running
 
-    /**
-     * Mdev with adapters 5, 6 and domain 4 and a running guest; then the steps of the cell "What
-     * is plugged": for each, the guest's CRYCB afterwards and whether it was written.
-     */
-    static List<String> filteredShadow(Session s) {
-        quietly(s, "aplab host --adapters 5,6,7 --domains 4,0x47",
-                "echo -5,-6,-7,-8 > /sys/bus/ap/apmask",
-                "echo " + U1 + " > " + CREATE, "cd " + MDEV,
-                "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
-                "aplab guest start g1 --mdev " + U1);
-        String[] steps = {"echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 8 > assign_adapter",
-            "echo 0x47 > assign_domain", "echo 0x47 > unassign_domain", "echo 7 > assign_adapter"};
-        List<String> lines = new ArrayList<>();
-        for (String step : steps) {
-            int before = s.host().vfioAp().guestUpdates(s.host().vfioAp().mdev(U1));
-            List<String> printed = s.execute(step);
-            int after = s.host().vfioAp().guestUpdates(s.host().vfioAp().mdev(U1));
-            lines.add(String.format("%-52s %s | pushed: %s%s", "# " + step,
-                    String.join(" / ", s.execute("aplab guest show g1")).replace("control domains", "cdoms"),
-                    after > before ? "yes" : "no", printed.isEmpty() ? "" : " | printed: " + printed));
-        }
-        return lines;
-    }
+// %%
+sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 9, ALL_STEPS.length));
 
-    static void cells() {
-        // %% [markdown]
-        // # Patch 10/18: s390/vfio-ap: allow hot plug/unplug of AP devices when assigned/unassigned
-        //
-        // Before the series, the six store functions of an mdev (`assign_adapter_store()`,
-        // `unassign_adapter_store()`, `assign_domain_store()`, `unassign_domain_store()`,
-        // `assign_control_domain_store()`, `unassign_control_domain_store()`) returned EBUSY
-        // whenever `matrix_mdev->kvm` was set: to change what a guest had, the admin had to shut the
-        // guest down. This patch removes that check. After every change to the mdev's `matrix`,
-        // the matrix is filtered into the shadow APCB (`vfio_ap_mdev_filter_matrix()`,
-        // `vfio_ap_mdev_filter_cdoms()`, introduced by patches 06 and 07), and if the shadow
-        // changed and a guest is attached, the whole shadow is written into the guest's CRYCB
-        // (`vfio_ap_mdev_update_guest_apcb()` -> `kvm_arch_crypto_set_masks()`). Unassigning
-        // clears the id from the shadow and pushes again: a hot unplug.
-        //
-        // Writing a guest's CRYCB needs that guest's `kvm->lock`, and the driver must read
-        // `matrix_mdev->kvm` to know which `kvm->lock` to take; that is why the patch takes
-        // `guests_lock`, then `kvm->lock` if there is a guest, then `mdevs_lock`, the order patch
-        // 09 introduced.
-        //
-        // Review (Jason Herne, March 2022): rename the push helper (v18's
-        // `vfio_ap_mdev_hotplug_apcb()`, merged as `vfio_ap_mdev_update_guest_apcb()`) and call it
-        // from `vfio_ap_mdev_set_kvm()` too; make the filter functions return whether the shadow
-        // changed and name the saved copies `prev_shadow_*`; name the one-bit mask `apm_delta`;
-        // move the `get_locks`/`put_locks` refactor into patches of its own (done in v20). Each point
-        // is taken apart on the model in the notebook **Review10HotPlug**; this notebook is about
-        // what the patch does for an admin and a guest.
-        //
-        // The host below has adapters 5, 6, 7 and domains 4 and 0x47 (control domains too), all
-        // queues of adapters 5 to 8 bound to vfio_ap, one mdev with 05.0004, and guest g1 running
-        // with it.
+// %% [markdown]
+// The guest's CRYCB after each step is the mdev's shadow APCB (`guest_matrix`). 5.17 has no
+// `guest_matrix`: the guest got the unfiltered `matrix` when it started, and kept it.
+//
+// Every write into the guest's CRYCB, in order, as KVM received it. On 5.17 there is one, at
+// guest start (`vfio_ap_mdev_set_kvm()`); on mainline one more per step above, each with the
+// complete masks (the APCB is always written whole):
 
-        // %% [markdown]
-        // ## Hot plug: assigning with the guest running
-        //
-        // The same writes on Linux 5.17 (before the series) and on mainline, each followed by what
-        // the guest's CRYCB holds (`aplab guest show`):
+// %%
+for (Session k : kernels) {
+    System.out.println("[" + k.host().version().release() + "]");
+    k.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
+}
 
-        // %%
-        List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
-        sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 0, 9));
+// %% [markdown]
+// 6.0, the series as merged, behaves as mainline here. The check below replays every step
+// of the two cells above on a 6.0 and a mainline host and compares what each command
+// printed; the difference between the two kernels (the `apm_delta` filter) needs an adapter
+// that filtering has dropped, and is shown in **Review10HotPlug** section 4.
 
-        // %% [markdown]
-        // On 5.17 every write fails with EBUSY (`Device or resource busy`) and nothing changes. On
-        // mainline each write reaches the guest at once: adapter 6 brings queues 06.0004, domain
-        // 0x47 brings 05.0047 and 06.0047 (a domain is plugged across every adapter of the
-        // shadow), control domain 0x47 lands in the guest's ADM.
-        //
-        // ## Hot unplug: unassigning with the guest running
-
-        // %%
-        sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 9, ALL_STEPS.length));
-
-        // %% [markdown]
-        // The guest's CRYCB after each step is the mdev's shadow APCB (`guest_matrix`). 5.17 has no
-        // `guest_matrix`: the guest got the unfiltered `matrix` when it started, and kept it.
-        //
-        // Every write into the guest's CRYCB, in order, as KVM received it. On 5.17 there is one, at
-        // guest start (`vfio_ap_mdev_set_kvm()`); on mainline one more per step above, each with the
-        // complete masks (the APCB is always written whole):
-
-        // %%
-        for (Session k : kernels) {
-            System.out.println("[" + k.host().version().release() + "]");
-            k.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
-        }
-
-        // %% [markdown]
-        // 6.0, the series as merged, behaves as mainline here. The check below replays every step
-        // of the two cells above on a 6.0 and a mainline host and compares what each command
-        // printed; the difference between the two kernels (the `apm_delta` filter) needs an adapter
-        // that filtering has dropped, and is shown in **Review10HotPlug** section 4.
-
-        // %%
-        Session v60 = runningGuest("6.0");
-        Session v618 = runningGuest("mainline");
-        int differing = 0;
-        for (String c : ALL_STEPS) {
-            if (!out(v60, c).equals(out(v618, c))) {
-                differing++;
-                System.out.println("differs: " + c);
-            }
-        }
-        System.out.printf("%d commands, %d with different output on 6.0 and mainline%n", ALL_STEPS.length, differing);
-
-        // %% [markdown]
-        // ## What is plugged is the filtered shadow, not the matrix
-        //
-        // Patch 10 pushes the shadow, so an assignment plugs only what filtering lets through, and
-        // an assignment can even unplug. Below, queue 06.0047 is unbound from vfio_ap first.
-        // Adapter 8 is not in the host's configuration: accepted (over-provisioning, patch 08),
-        // nothing pushed. Domain 0x47 forms 06.0047 with adapter 6; an APCB cannot leave out one
-        // APQN, so filtering drops adapter 6 and the assignment of a domain **unplugs an adapter**.
-        // Unassigning 0x47 again does not bring adapter 6 back: the unassign path
-        // (`vfio_ap_mdev_hot_unplug_domain()`) clears the domain from the shadow and does not filter
-        // again. Adapter 6 returns at the next filtering, here the assignment of adapter 7.
-
-        // %%
-        Session s = host("mainline");
-        List<String> mainlineLines = filteredShadow(s);
-        mainlineLines.forEach(System.out::println);
-        sh(s, "cat matrix", "cat guest_matrix");
-        System.out.println("6.0 prints the same lines: " + mainlineLines.equals(filteredShadow(host("6.0"))));
-
-        // %% [markdown]
-        // The unbind step is patch 11's work (**Patch11HotPlugProbe**); the assignment of adapter 8
-        // without a push is the "changed" rule of `vfio_ap_mdev_filter_matrix()`.
-        //
-        // ## The locks of one hot plug
-        //
-        // With a guest attached the assign path takes `kvm->lock` between `guests_lock` and
-        // `mdevs_lock`; `ap_perms_mutex` comes first because the assignment is checked against
-        // `apmask`/`aqmask` (patch 13, **Patch13InUseImpl**). An unassign takes no
-        // `ap_perms_mutex`: nothing is checked against the masks when resources are given up.
-
-        // %%
-        lockTrace(s, () -> s.execute("echo 5 > unassign_adapter"));
-        lockTrace(s, () -> s.execute("echo 5 > assign_adapter"));
-        sh(s, "aplab guest show g1");
+// %%
+Session v60 = runningGuest("6.0");
+Session v618 = runningGuest("mainline");
+int differing = 0;
+for (String c : ALL_STEPS) {
+    if (!out(v60, c).equals(out(v618, c))) {
+        differing++;
+        System.out.println("differs: " + c);
     }
 }
+System.out.printf("%d commands, %d with different output on 6.0 and mainline%n", ALL_STEPS.length, differing);
+
+// %% [markdown]
+// ## What is plugged is the filtered shadow, not the matrix
+//
+// Patch 10 pushes the shadow, so an assignment plugs only what filtering lets through, and
+// an assignment can even unplug. Below, queue 06.0047 is unbound from vfio_ap first.
+// Adapter 8 is not in the host's configuration: accepted (over-provisioning, patch 08),
+// nothing pushed. Domain 0x47 forms 06.0047 with adapter 6; an APCB cannot leave out one
+// APQN, so filtering drops adapter 6 and the assignment of a domain **unplugs an adapter**.
+// Unassigning 0x47 again does not bring adapter 6 back: the unassign path
+// (`vfio_ap_mdev_hot_unplug_domain()`) clears the domain from the shadow and does not filter
+// again. Adapter 6 returns at the next filtering, here the assignment of adapter 7.
+
+// %%
+Session s = host("mainline");
+List<String> mainlineLines = filteredShadow(s);
+mainlineLines.forEach(System.out::println);
+sh(s, "cat matrix", "cat guest_matrix");
+System.out.println("6.0 prints the same lines: " + mainlineLines.equals(filteredShadow(host("6.0"))));
+
+// %% [markdown]
+// The unbind step is patch 11's work (**Patch11HotPlugProbe**); the assignment of adapter 8
+// without a push is the "changed" rule of `vfio_ap_mdev_filter_matrix()`.
+//
+// ## The locks of one hot plug
+//
+// With a guest attached the assign path takes `kvm->lock` between `guests_lock` and
+// `mdevs_lock`; `ap_perms_mutex` comes first because the assignment is checked against
+// `apmask`/`aqmask` (patch 13, **Patch13InUseImpl**). An unassign takes no
+// `ap_perms_mutex`: nothing is checked against the masks when resources are given up.
+
+// %%
+lockTrace(s, () -> s.execute("echo 5 > unassign_adapter"));
+lockTrace(s, () -> s.execute("echo 5 > assign_adapter"));
+sh(s, "aplab guest show g1");
+
+// %% [markdown]
+// ## Sources
+//
+// - Patch mail: [[PATCH v18 10/18]](https://lore.kernel.org/all/20220215005040.52697-11-akrowiak@linux.ibm.com/)
+//   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
+// - Merged as [`51dc562af09d`](https://git.kernel.org/torvalds/c/51dc562af09d)
+//   ("s390/vfio-ap: allow hot plug/unplug of AP devices when assigned/unassigned"),
+//   Linux 6.0.
+//   With it: [`8ee13ad99337`](https://git.kernel.org/torvalds/c/8ee13ad99337)
+//   ("s390/vfio-ap: prepare for dynamic update of guest's APCB on assign/unassign").
+// - Follow-up: [`850fb7fa8c68`](https://git.kernel.org/torvalds/c/850fb7fa8c68) ("s390/vfio-ap: always filter entire AP matrix",
+//   Linux 6.8, CVE-2024-26620), `Fixes: 48cae940c31d`; its stable backports are in the
+//   [stable list](https://lore.kernel.org/stable/?q=%22always+filter+entire+AP+matrix%22).
+
+// %%
+}}

@@ -510,11 +510,9 @@ static void compact_devlist(void)
 }
 static void unregister_queue(struct ap_queue *q)
 {
-	int i;
 	mutex_lock(&q->ap_dev.device.mutex);
 	release_driver(q);
 	mutex_unlock(&q->ap_dev.device.mutex);
-	(void)i;
 	devlist[q->devidx] = NULL; /* squeezed out by compact_devlist() */
 	queues[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kfree(q);

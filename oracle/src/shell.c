@@ -76,7 +76,6 @@ struct guest {
 	struct eventfd_ctx *req[MAX_GUEST_MDEVS];
 	int nvdev;
 	bool used;
-	bool running; /* started and not stopped (a device the driver took back leaves it running) */
 };
 static struct guest guests[MAX_GUESTS];
 
@@ -1186,9 +1185,11 @@ static int parse_list(const char *what, const char *text, unsigned long *m, char
 		char *comma = strchr(p, ',');
 		char *dash, *ends[3];
 		int nends = 0, a, b, i;
+		char orig[256]; /* the item as written, for the message */
 		if (comma)
 			*comma = '\0';
 		item = p;
+		snprintf(orig, sizeof(orig), "%s", item);
 		/* split("-", -1) */
 		ends[nends++] = item;
 		for (dash = item; (dash = strchr(dash, '-')); ) {
@@ -1199,15 +1200,7 @@ static int parse_list(const char *what, const char *text, unsigned long *m, char
 				nends = 3;
 		}
 		if (nends > 2) {
-			/* rebuild the item for the message */
-			char it[256];
-			size_t off = 0;
-			for (i = 0; item + off < (comma ? comma : item + strlen(text) + 1) && off < sizeof(it) - 1; off++)
-				it[off] = item[off] ? item[off] : '-';
-			it[off] = '\0';
-			while (off && it[off - 1] == '-' && (comma ? item + off >= comma : true))
-				it[--off] = '\0';
-			snprintf(msg, n, "invalid %s '%s' in '%s'", what, it, text);
+			snprintf(msg, n, "invalid %s '%s' in '%s'", what, orig, text);
 			free(copy);
 			return -1;
 		}
@@ -1389,7 +1382,7 @@ static void cmd_guest(struct parsed *p, int start)
 	if (!strcmp(sub, "stop") && p->nwords == start + 2) {
 		struct guest *g = guest_find(p->words[start + 1]);
 		int i;
-		if (!g || !g->running) {
+		if (!g || !g->nvdev) {
 			out_line("aplab: guest stop: guest %s is not running", p->words[start + 1]);
 			return;
 		}
@@ -1397,7 +1390,6 @@ static void cmd_guest(struct parsed *p, int start)
 			if (g->vdev[i]->kvm == g->kvm)
 				qemu_close(g, i);
 		g->nvdev = 0;
-		g->running = false;
 		return;
 	}
 	if (!strcmp(sub, "start")) {
@@ -1444,7 +1436,7 @@ static void cmd_guest(struct parsed *p, int start)
 			return;
 		}
 		old = guest_find(name);
-		if (old && old->running) {
+		if (old && old->nvdev) {
 			out_line("aplab: guest start: guest %s is already running", name);
 			return;
 		}
@@ -1475,7 +1467,6 @@ static void cmd_guest(struct parsed *p, int start)
 			snprintf(ng.name, sizeof(ng.name), "%s", name);
 			ng.kvm = kvm;
 			ng.used = true;
-			ng.running = true;
 			for (i = 0; i < nm; i++) {
 				struct vfio_device *vdev = mdev_vfio(mdevs[i]);
 				rc = vfio_open(vdev, kvm);

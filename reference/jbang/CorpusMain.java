@@ -2,6 +2,7 @@
 //JAVA 17+
 //SOURCES ../src/main/java/**.java
 //SOURCES ../../notebooks/*.java
+//SOURCES ../../notebooks/support/*.java
 
 /**
  * The main job ({@code tools/jbang corpus@.}, also {@code render@.}): every notebook run in this

@@ -58,6 +58,50 @@ public final class ApBus {
         this.scanMutex = version.has(Commit.AP_SCAN_BUS_MUTEX) ? lockdep.newLock("ap_scan_bus_mutex") : null;
     }
 
+    /**
+     * A copy of the bus on {@code lockdep} (for {@link aplab.host.Host#copy}): QCI, masks, the card
+     * type of new cards, every card and queue with a new device lock. No driver is registered, and
+     * each queue keeps the old bus's driver and driver data until {@link #remapBindings} replaces
+     * them with the copy's. Call it on a quiescent bus.
+     */
+    public ApBus copy(LockDep lockdep) {
+        ApBus c = new ApBus(lockdep, version, planted);
+        c.qci = qci;
+        c.newCardType = newCardType;
+        c.apmask.assign(apmask);
+        c.aqmask.assign(aqmask);
+        c.attributes.copyFrom(attributes);
+        for (ApCard card : cards.values()) {
+            ApCard cc = new ApCard(card.apid(), card.type());
+            cc.setConfig(card.config());
+            cc.setZcryptOnline(card.zcryptOnline());
+            c.cards.put(cc.apid(), cc);
+        }
+        for (ApQueue q : queues.values()) {
+            ApQueue cq = new ApQueue(q.apqn(), c.cards.get(q.apqn().apid()), lockdep.newLock("&dev->mutex"));
+            cq.setInitiated(q.initiated());
+            cq.setDriver(q.driver());
+            Object data = q.drvdata();
+            if (data instanceof Cex4QueueDriver.ZcryptQueue zq) {
+                Cex4QueueDriver.ZcryptQueue n = new Cex4QueueDriver.ZcryptQueue();
+                n.setOnline(zq.online());
+                data = n;
+            }
+            cq.setDrvdata(data);
+            c.queues.put(cq.apqn(), cq);
+        }
+        return c;
+    }
+
+    /** Replaces every queue's driver and driver data by their images (the second half of {@link #copy}). */
+    public void remapBindings(java.util.function.UnaryOperator<ApDriver> driver,
+            java.util.function.UnaryOperator<Object> drvdata) {
+        for (ApQueue q : queues.values()) {
+            q.setDriver(q.driver() == null ? null : driver.apply(q.driver()));
+            q.setDrvdata(q.drvdata() == null ? null : drvdata.apply(q.drvdata()));
+        }
+    }
+
     /** ap_driver_register */
     public void register(ApDriver driver) {
         drivers.add(driver);

@@ -23,6 +23,15 @@ public final class ApBusAttributes {
     private volatile boolean pollThread;
     private volatile long pollTimeout = POLL_TIMEOUT;
 
+    /** Every value of {@code o} (for a copied bus). */
+    void copyFrom(ApBusAttributes o) {
+        scans.set(o.scans.get());
+        domainIndex = o.domainIndex;
+        configTime = o.configTime;
+        pollThread = o.pollThread;
+        pollTimeout = o.pollTimeout;
+    }
+
     /** ap_scan_bus_count: scans run so far (the first is the boot scan). */
     public long scans() {
         return scans.get();

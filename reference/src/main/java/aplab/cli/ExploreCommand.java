@@ -20,19 +20,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code aplab explore}: exhaustive small-scope exploration (see {@link Explorer}): every sequence
- * of operations up to a depth, and every lock-granularity interleaving of two concurrent callers
+ * {@code aplab explore}: exhaustive small-scope exploration (see {@link Explorer}): every distinct
+ * state reachable within a depth, and every lock-granularity interleaving of two concurrent callers
  * from the states near the start, on 2 adapters x 2 domains x 2 mdevs x 1 guest; invariants checked
  * in every state; the shortest counterexample printed as a transcript.
  */
 @Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Explore every sequence of operations up to a depth and check the invariants in each state.",
-            "The host has 2 adapters x 2 domains x 2 mdevs x 1 guest; with --concurrent-depth, every interleaving of"
-                + " two concurrent callers at lock granularity is explored too. The shortest counterexample is printed"
-                + " as a transcript.",
+        description = {"Explore every distinct state reachable in up to --depth operations and check the invariants in each.",
+            "The host has 2 adapters x 2 domains x 2 mdevs x 1 guest; with --concurrent-depth, every interleaving"
+                + " of two concurrent callers at lock granularity from the states within that depth is explored too."
+                + " A table shows the states per depth; --max-states and --max-seconds stop the search early. The"
+                + " shortest counterexample is printed as a transcript.",
             "Exit status: 0 every invariant holds, 1 a counterexample was found, 2 bad usage."})
 public final class ExploreCommand implements Callable<Integer> {
-    @Option(names = "--depth", defaultValue = "3", paramLabel = "N", description = "The length of the sequences (default ${DEFAULT-VALUE}).")
+    @Option(names = "--depth", defaultValue = "3", paramLabel = "N", description = "The number of operations from the start state (default ${DEFAULT-VALUE}).")
     int depth;
 
     @Option(names = "--concurrent-depth", defaultValue = "0", paramLabel = "N",
@@ -53,6 +54,22 @@ public final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "The number of worker threads (default: the number of CPUs).")
     Integer threads;
+
+    @Option(names = "--max-states", paramLabel = "N",
+            description = "Stop cleanly, with the summary, once N distinct states are known (default: no bound).")
+    Long maxStates;
+
+    @Option(names = "--max-seconds", paramLabel = "S",
+            description = "Stop cleanly, with the summary, after S seconds (default: no bound).")
+    Double maxSeconds;
+
+    @Option(names = "--concurrent-ops", paramLabel = "I[,J...]", split = ",",
+            description = "Interleave only pairs of these operations (numbers from --list-ops; default: every pair).")
+    List<Integer> concurrentOps;
+
+    @Option(names = "--no-symmetry", negatable = false,
+            description = "Do not merge a state with its mirror image (the two mdevs' UUIDs swapped).")
+    boolean noSymmetry;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the counterexample transcript to FILE.")
     Path out;
@@ -76,9 +93,26 @@ public final class ExploreCommand implements Callable<Integer> {
             if (depth < 0 || depth > 12) {
                 throw new IllegalArgumentException("--depth must be 0..12");
             }
+            if (maxStates != null && maxStates < 1) {
+                throw new IllegalArgumentException("--max-states must be at least 1");
+            }
+            if (maxSeconds != null && !(maxSeconds > 0 && maxSeconds <= 1e6)) {
+                throw new IllegalArgumentException("--max-seconds must be a number of seconds above 0");
+            }
+            int ops = Space.alphabet().size();
+            if (concurrentOps != null) {
+                for (int op : concurrentOps) {
+                    if (op < 0 || op >= ops) {
+                        throw new IllegalArgumentException("--concurrent-ops: operation " + op + " does not exist (0.."
+                                + (ops - 1) + ", see --list-ops)");
+                    }
+                }
+            }
             Kernel v = Kernel.parse(kernel);
             opts = new Explorer.Options(depth, concurrentDepth, preemptions, v, Counterexample.parsePlanted(plant),
-                    threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads));
+                    threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads),
+                    maxStates == null ? 0 : maxStates, maxSeconds == null ? 0 : maxSeconds, !noSymmetry,
+                    concurrentOps == null ? java.util.Set.of() : java.util.Set.copyOf(concurrentOps));
         } catch (IllegalArgumentException e) {
             err.println("aplab: explore: " + e.getMessage());
             err.flush();
@@ -104,12 +138,23 @@ public final class ExploreCommand implements Callable<Integer> {
                 preemptions < 0 ? "every schedule" : "at most " + preemptions + " preemption(s)");
         o.flush();
         Explorer.Result r = ex.run();
-        o.printf(Locale.ROOT, "states explored: %d (%d sequences, %d interleaved schedules of %d pairs)%n",
+        printTable(o, r);
+        o.printf(Locale.ROOT, "states explored: %d (%d generated by sequences, %d interleaved schedules of %d pairs)%n",
                 r.statesExplored(), r.sequentialRuns(), r.schedules(), r.interleavingPairs());
-        o.printf(Locale.ROOT, "distinct states: %d (per depth: %s; %d more only by interleaving)%n", r.distinctStates(),
-                r.statesPerDepth(), r.interleavedNewStates());
+        o.printf(Locale.ROOT, "distinct states: %d (%s; per depth: %s; %d more only by interleaving)%n", r.distinctStates(),
+                opts.symmetry() ? "mirror images of the two mdevs merged" : "no symmetry reduction", r.statesPerDepth(),
+                r.interleavedNewStates());
         o.printf(Locale.ROOT, "depth reached: %d%n", r.depthReached());
+        o.printf(Locale.ROOT, "generated states per second: %.0f (sequences, %d thread(s), %.1f s)%n", r.generatedPerSecond(),
+                opts.threads(), r.sequentialSeconds());
+        if (r.interleavingPairs() > 0) {
+            o.printf(Locale.ROOT, "interleaved schedules per second: %.0f (%.1f s)%n", r.schedulesPerSecond(),
+                    r.interleavingSeconds());
+        }
         o.printf(Locale.ROOT, "states per second: %.0f (%.1f s)%n", r.statesPerSecond(), r.seconds());
+        if (r.stopped() != null) {
+            o.println("stopped: " + r.stopped() + "; the counts above are what was explored until then");
+        }
         Counterexample c = r.counterexample();
         if (c == null) {
             o.println("invariants: hold in every state explored");
@@ -130,6 +175,16 @@ public final class ExploreCommand implements Callable<Integer> {
         o.print(t);
         o.flush();
         return 1;
+    }
+
+    /** The per-depth table: how the search grew. */
+    static void printTable(PrintWriter o, Explorer.Result r) {
+        o.println("| depth | expanded | generated | new distinct | distinct in all | seconds |");
+        o.println("|------:|---------:|----------:|-------------:|----------------:|--------:|");
+        for (Explorer.Level l : r.levels()) {
+            o.printf(Locale.ROOT, "| %5d | %8d | %9d | %12d | %15d | %7.1f |%n", l.depth(), l.expanded(), l.generated(),
+                    l.distinct(), l.totalDistinct(), l.seconds());
+        }
     }
 
     private int replay(Explorer ex, PrintWriter o, PrintWriter err) {

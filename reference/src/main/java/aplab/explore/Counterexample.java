@@ -106,7 +106,9 @@ public final class Counterexample {
     /** The {@code aplab explore} command line that finds it. */
     public String commandLine() {
         return "aplab explore --depth " + options.depth() + " --concurrent-depth " + options.concurrentDepth()
-                + " --preemptions " + options.preemptions() + " --kernel " + options.version().release() + plantFlag();
+                + " --preemptions " + options.preemptions() + " --kernel " + options.version().release() + plantFlag()
+                + (options.concurrentOps().isEmpty() ? "" : " --concurrent-ops " + options.concurrentOps().stream().sorted()
+                        .map(Object::toString).collect(Collectors.joining(",")));
     }
 
     /** Lines describing it (for the console). */

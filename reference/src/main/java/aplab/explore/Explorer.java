@@ -3,7 +3,6 @@ package aplab.explore;
 import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
-import aplab.host.HostState;
 import aplab.kernel.Kernel;
 import aplab.kernel.PlantedBug;
 import aplab.lockdep.LockDep;
@@ -20,44 +19,77 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * Exhaustive small-scope exploration of the model ({@link Space}: 2 adapters x 2 domains x 2 mdevs x
- * 1 guest).
+ * 1 guest, 44 operations).
  *
- * <p><b>Sequences.</b> Breadth first from the start state: every sequence of alphabet operations up
- * to {@code depth}. A state is the host's {@link HostState} text (kept as a 128-bit hash); a state
- * seen before is not expanded again. Every new state is checked against {@link Invariants#check},
- * and every transition that ends in a whole-matrix filtering (a successful assignment that changed
- * the matrix, an {@code ap_config} write) against the exact form {@link Invariants#checkFilteredExactly}.
- * Hosts cannot be copied, so a state is re-created by replaying its (shortest) path from a fresh
- * host; levels are expanded in parallel and merged deterministically (the smallest path by operation
- * index wins), so the counts and the counterexample do not depend on the thread count.
+ * <p><b>Distinct states, breadth first.</b> Level {@code d} holds the distinct states first reached
+ * after {@code d} operations. Each is kept as a {@link Host} (not as a path to replay): expanding it
+ * applies every alphabet operation to a {@link Host#copy copy}. A successor is <em>generated</em>
+ * (one transition checked); its canonical {@link Fingerprint} (mdev UUIDs reduced by symmetry,
+ * see there) is looked up in the visited set, and only a state not seen before is kept for the next
+ * level and checked against {@link Invariants#check}. Every transition that ends in a whole-matrix
+ * filtering (a successful assignment that changed the matrix, an {@code ap_config} write) is also
+ * checked against the exact form {@link Invariants#checkFilteredExactly}, seen before or not. Levels
+ * are expanded by all worker threads and merged deterministically (for each new state the smallest
+ * path by operation index wins), so the counts and the counterexample do not depend on the thread
+ * count or timing. {@code maxStates} (distinct states) and {@code maxSeconds} stop the search
+ * cleanly in the middle of a level; the result says so.
  *
  * <p><b>Interleavings.</b> From every distinct state within {@code concurrentDepth} operations of the
- * start, every unordered pair of alphabet operations (an operation with itself included) runs in two
- * threads under {@link Interleaver}'s deterministic scheduler, and every schedule at lock granularity
- * is enumerated. Each end state is checked like the others, and so are the lock-order checker's
- * reports (a circular dependency fails) and the schedule itself (a deadlock fails).
+ * start (states reached by earlier operations, not only the start state), every unordered pair of
+ * alphabet operations (an operation with itself included) runs in two threads under
+ * {@link Interleaver}'s deterministic scheduler, and every schedule at lock granularity (plus the
+ * model's declared switch points, where it touches shared state outside a lock) is enumerated, each
+ * on its own copy of the root. Each end state is checked like the others, and so are the lock-order
+ * checker's reports (a circular dependency fails) and the schedule itself (a deadlock fails).
  *
  * <p>The shortest counterexample (fewest operations; among equals the first by operation index) is
  * kept and can be written as a transcript ({@link Counterexample}).
  */
 public final class Explorer {
-    /** What to explore. */
+    /**
+     * What to explore. {@code maxStates <= 0} and {@code maxSeconds <= 0}: no bound.
+     * {@code concurrentOps}: the alphabet indices whose pairs are interleaved (empty: all).
+     */
     public record Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
-            int threads) {
+            int threads, long maxStates, double maxSeconds, boolean symmetry, Set<Integer> concurrentOps) {
         public Options {
             planted = Set.copyOf(planted);
+            concurrentOps = Set.copyOf(concurrentOps);
         }
+
+        /** No bound on states or time; symmetry reduction on; every pair interleaved. */
+        public Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
+                int threads) {
+            this(depth, concurrentDepth, preemptions, version, planted, threads, 0, 0, true, Set.of());
+        }
+
+        /** Every pair interleaved. */
+        public Options(int depth, int concurrentDepth, int preemptions, Kernel version, Set<PlantedBug> planted,
+                int threads, long maxStates, double maxSeconds, boolean symmetry) {
+            this(depth, concurrentDepth, preemptions, version, planted, threads, maxStates, maxSeconds, symmetry, Set.of());
+        }
+
+        boolean interleaves(int op) {
+            return concurrentOps.isEmpty() || concurrentOps.contains(op);
+        }
+    }
+
+    /** One level of the breadth-first search. */
+    public record Level(int depth, long expanded, long generated, long distinct, long totalDistinct, double seconds) {
     }
 
     /** What was explored and found. */
     public record Result(Options options, long sequentialRuns, long distinctStates, int depthReached,
             long interleavingPairs, long schedules, long interleavedNewStates, double seconds, Counterexample counterexample,
-            List<Long> statesPerDepth) {
+            List<Long> statesPerDepth, List<Level> levels, double sequentialSeconds, double interleavingSeconds,
+            String stopped) {
         public long statesExplored() {
             return sequentialRuns + schedules;
         }
@@ -65,18 +97,15 @@ public final class Explorer {
         public double statesPerSecond() {
             return seconds <= 0 ? 0 : statesExplored() / seconds;
         }
-    }
 
-    private record Key(long a, long b) {
-        static Key of(String s) {
-            long h1 = 0xcbf29ce484222325L;
-            long h2 = 0x6a09e667f3bcc909L;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                h1 = (h1 ^ c) * 0x100000001b3L;
-                h2 = Long.rotateLeft(h2 ^ c, 7) * 0x9E3779B97F4A7C15L;
-            }
-            return new Key(h1, h2 ^ s.length());
+        /** Generated states (transitions checked) per second of the sequential search. */
+        public double generatedPerSecond() {
+            return sequentialSeconds <= 0 ? 0 : sequentialRuns / sequentialSeconds;
+        }
+
+        /** Interleaved schedules run per second. */
+        public double schedulesPerSecond() {
+            return interleavingSeconds <= 0 ? 0 : schedules / interleavingSeconds;
         }
     }
 
@@ -106,22 +135,22 @@ public final class Explorer {
         return alphabet;
     }
 
-    /** A host at the state reached by {@code path} (and its sysfs). */
-    private record Built(Host host, Sysfs sysfs, List<String> outcomes) {
+    /** A distinct state: the host in it and the (smallest) path that reached it first. */
+    private record Node(Host host, int[] path) {
     }
 
-    private Built build(int[] path, int upTo) {
-        Host host = Space.start(options.version(), options.planted());
-        Sysfs sysfs = new Sysfs(host);
-        List<String> outcomes = new ArrayList<>();
-        for (int i = 0; i < upTo; i++) {
-            outcomes.add(alphabet.get(path[i]).apply(host, sysfs));
+    /**
+     * A state found at a level: its node, what it breaks ({@link Invariants#check}, the same for
+     * every path to it) and what the transition that reached it broke (the exact filtering check).
+     */
+    private record Found(Node node, List<Invariants.Violation> stateViolations, List<Invariants.Violation> exact) {
+        List<Invariants.Violation> violations() {
+            return exact.isEmpty() ? stateViolations : exact;
         }
-        return new Built(host, sysfs, outcomes);
     }
 
-    /** One candidate found at a level: its path and, if it breaks an invariant, what. */
-    private record Found(int[] path, List<Invariants.Violation> violations) {
+    private Fingerprint.Key key(Host h) {
+        return options.symmetry() ? Fingerprint.canonical(h, Space.U1, Space.U2) : Fingerprint.of(h);
     }
 
     public Result run() {
@@ -138,71 +167,121 @@ public final class Explorer {
         }
     }
 
+    private boolean overTime(long t0) {
+        return options.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > options.maxSeconds();
+    }
+
     private Result explore(ExecutorService pool, long t0) {
-        Set<Key> seen = ConcurrentHashMap.newKeySet();
+        Set<Fingerprint.Key> seen = ConcurrentHashMap.newKeySet();
         AtomicLong runs = new AtomicLong();
         List<Long> perDepth = new ArrayList<>();
-        Built start = build(new int[0], 0);
-        seen.add(Key.of(HostState.of(start.host())));
+        List<Level> levels = new ArrayList<>();
+        Host start = Space.start(options.version(), options.planted());
+        seen.add(key(start));
         perDepth.add(1L);
+        levels.add(new Level(0, 0, 0, 1, 1, 0));
         Counterexample cex = null;
-        List<Invariants.Violation> v0 = Invariants.check(start.host());
+        List<Invariants.Violation> v0 = Invariants.check(start);
         if (!v0.isEmpty()) {
             cex = Counterexample.sequential(options, alphabet, new int[0], v0);
         }
-        List<int[]> frontier = List.of(new int[0]);
-        List<int[]> concurrentRoots = new ArrayList<>(List.of(new int[0]));
+        List<Node> frontier = List.of(new Node(start, new int[0]));
+        List<Node> concurrentRoots = new ArrayList<>(frontier);
         int depthReached = 0;
-        for (int level = 1; level <= options.depth() && cex == null && !frontier.isEmpty(); level++) {
-            Map<Key, Found> found = new ConcurrentHashMap<>();
+        String stopped = null;
+        AtomicBoolean stop = new AtomicBoolean();
+        for (int level = 1; level <= options.depth() && cex == null && !frontier.isEmpty() && stopped == null; level++) {
+            long l0 = System.nanoTime();
+            long runs0 = runs.get();
+            Map<Fingerprint.Key, Found> found = new ConcurrentHashMap<>();
+            List<Node> parents = frontier;
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger expanded = new AtomicInteger();
+            long distinctBefore = seen.size();
             List<Future<?>> jobs = new ArrayList<>();
-            for (int[] path : frontier) {
-                jobs.add(pool.submit(() -> expand(path, seen, found, runs)));
+            for (int w = 0; w < Math.max(1, options.threads()); w++) {
+                jobs.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < parents.size(); i = next.getAndIncrement()) {
+                        if (stop.get()) {
+                            return;
+                        }
+                        expand(parents.get(i), seen, found, runs);
+                        expanded.incrementAndGet();
+                        if ((options.maxStates() > 0 && distinctBefore + found.size() >= options.maxStates())
+                                || ((i & 15) == 0 && overTime(t0))) {
+                            stop.set(true);
+                        }
+                    }
+                }));
             }
             waitAll(jobs);
             List<Found> fresh = new ArrayList<>(found.values());
-            fresh.sort((x, y) -> PATH_ORDER.compare(x.path(), y.path()));
+            fresh.sort((x, y) -> PATH_ORDER.compare(x.node().path(), y.node().path()));
             for (Found f : fresh) {
                 if (!f.violations().isEmpty()) {
-                    cex = Counterexample.sequential(options, alphabet, f.path(), f.violations());
+                    cex = Counterexample.sequential(options, alphabet, f.node().path(), f.violations());
                     break;
                 }
             }
-            found.keySet().forEach(seen::add);
-            frontier = fresh.stream().map(Found::path).toList();
+            seen.addAll(found.keySet());
+            frontier = fresh.stream().map(Found::node).toList();
             perDepth.add((long) frontier.size());
             depthReached = level;
+            if (stop.get()) {
+                stopped = String.format(java.util.Locale.ROOT, "%s reached during depth %d (%d of %d states of depth %d expanded)",
+                        options.maxStates() > 0 && seen.size() >= options.maxStates() ? "--max-states " + options.maxStates()
+                                : "--max-seconds " + options.maxSeconds(), level, expanded.get(), parents.size(), level - 1);
+            }
             if (level <= options.concurrentDepth()) {
                 concurrentRoots.addAll(frontier);
             }
-            progress.accept(String.format("depth %d: %d new states (%d distinct, %d runs)", level, frontier.size(),
-                    seen.size(), runs.get()));
+            Level lv = new Level(level, expanded.get(), runs.get() - runs0, frontier.size(), seen.size(),
+                    (System.nanoTime() - l0) / 1e9);
+            levels.add(lv);
+            progress.accept(String.format(java.util.Locale.ROOT, "depth %d: %d generated, %d new distinct (%d distinct in all), %.1f s",
+                    level, lv.generated(), lv.distinct(), lv.totalDistinct(), lv.seconds()));
         }
+        double seqSeconds = (System.nanoTime() - t0) / 1e9;
         long pairs = 0;
         AtomicLong schedules = new AtomicLong();
         AtomicLong newStates = new AtomicLong();
-        if (cex == null && options.concurrentDepth() >= 0) {
-            List<int[]> roots = concurrentRoots.stream().filter(p -> p.length <= options.concurrentDepth()).toList();
+        long i0 = System.nanoTime();
+        if (cex == null && stopped == null && options.concurrentDepth() >= 0) {
+            List<Node> roots = concurrentRoots.stream().filter(n -> n.path().length <= options.concurrentDepth()).toList();
             Map<String, Counterexample> bad = new ConcurrentHashMap<>();
             List<Future<?>> jobs = new ArrayList<>();
-            for (int[] root : roots) {
+            for (Node root : roots) {
                 for (int i = 0; i < alphabet.size(); i++) {
                     for (int j = i; j < alphabet.size(); j++) {
+                        if (!options.interleaves(i) || !options.interleaves(j)) {
+                            continue;
+                        }
                         int ii = i;
                         int jj = j;
                         pairs++;
-                        jobs.add(pool.submit(() -> interleave(root, ii, jj, seen, schedules, newStates, bad)));
+                        jobs.add(pool.submit(() -> {
+                            if (!overTime(t0)) {
+                                interleave(root, ii, jj, seen, schedules, newStates, bad);
+                            }
+                        }));
                     }
                 }
             }
             waitAll(jobs);
+            if (overTime(t0)) {
+                stopped = "--max-seconds " + options.maxSeconds() + " reached during the interleavings";
+            }
             cex = bad.values().stream().min(Comparator.comparing(Counterexample::sortKey)).orElse(null);
-            progress.accept(String.format("interleavings: %d roots x %d pairs, %d schedules, %d new states", roots.size(),
-                    roots.isEmpty() ? 0 : pairs / roots.size(), schedules.get(), newStates.get()));
+            double is = (System.nanoTime() - i0) / 1e9;
+            progress.accept(String.format(java.util.Locale.ROOT,
+                    "interleavings: %d roots x %d pairs, %d schedules, %d new states, %.1f s (%.0f schedules/s)", roots.size(),
+                    roots.isEmpty() ? 0 : pairs / roots.size(), schedules.get(), newStates.get(), is,
+                    is <= 0 ? 0 : schedules.get() / is));
         }
+        double iSeconds = pairs == 0 ? 0 : (System.nanoTime() - i0) / 1e9;
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Result(options, runs.get(), seen.size(), depthReached, pairs, schedules.get(), newStates.get(), secs,
-                cex, List.copyOf(perDepth));
+                cex, List.copyOf(perDepth), List.copyOf(levels), seqSeconds, iSeconds, stopped);
     }
 
     private static void waitAll(List<Future<?>> jobs) {
@@ -218,35 +297,61 @@ public final class Explorer {
         }
     }
 
-    private void expand(int[] path, Set<Key> seen, Map<Key, Found> found, AtomicLong runs) {
+    private Fingerprint.Key[] keys(Host h) {
+        return options.symmetry() ? Fingerprint.plainAndCanonical(h, Space.U1, Space.U2)
+                : Fingerprint.plainAndCanonical(h, null, null);
+    }
+
+    /**
+     * Applies every operation to a copy of {@code parent}'s host. A transition that leaves the state
+     * as it was (a refused write changes nothing; so do many idempotent ones) leaves its copy in the
+     * parent's state, so the next operation reuses it instead of copying again: "as it was" is the
+     * plain fingerprint (not the canonical one: a mirror image is not the parent).
+     */
+    private void expand(Node parent, Set<Fingerprint.Key> seen, Map<Fingerprint.Key, Found> found, AtomicLong runs) {
+        int[] path = parent.path();
+        Fingerprint.Key parentPlain = Fingerprint.of(parent.host());
+        Host h = null;
+        Sysfs sysfs = null;
         for (int op = 0; op < alphabet.size(); op++) {
-            int[] next = java.util.Arrays.copyOf(path, path.length + 1);
-            next[path.length] = op;
-            Built b = build(next, path.length);
+            if (h == null) {
+                h = parent.host().copy();
+                sysfs = new Sysfs(h);
+            }
             HostOp o = alphabet.get(op);
             String filtered = Space.filteredMdev(o);
-            ApMatrix before = filtered == null ? null : matrixOf(b.host(), filtered);
-            String outcome = o.apply(b.host(), b.sysfs());
+            ApMatrix before = filtered == null ? null : matrixOf(h, filtered);
+            String outcome = o.apply(h, sysfs);
             runs.incrementAndGet();
-            Key k = Key.of(HostState.of(b.host()));
+            Fingerprint.Key[] ks = keys(h);
+            Fingerprint.Key k = ks[1];
             List<Invariants.Violation> exact = List.of();
-            if (filtered != null && outcome.equals("ok") && before != null
-                    && !before.equals(matrixOf(b.host(), filtered))) {
-                exact = Invariants.checkFilteredExactly(b.host(), filtered);
+            if (filtered != null && outcome.equals("ok") && before != null && !before.equals(matrixOf(h, filtered))) {
+                exact = Invariants.checkFilteredExactly(h, filtered);
             }
-            if (seen.contains(k) && exact.isEmpty()) {
+            if (exact.isEmpty() && seen.contains(k)) {
+                if (!ks[0].equals(parentPlain)) {
+                    h = null; // somewhere else: the next operation needs a fresh copy
+                }
                 continue;
             }
-            List<Invariants.Violation> v = !exact.isEmpty() ? exact : Invariants.check(b.host());
-            Found f = new Found(next, v);
-            found.merge(k, f, (x, y) -> {
-                // keep a violating one, then the smallest path
-                if (x.violations().isEmpty() != y.violations().isEmpty()) {
-                    return x.violations().isEmpty() ? y : x;
-                }
-                return PATH_ORDER.compare(x.path(), y.path()) <= 0 ? x : y;
-            });
+            int[] next = java.util.Arrays.copyOf(path, path.length + 1);
+            next[path.length] = op;
+            Found prev = found.get(k);
+            // each new state is checked once its first time here (a race may check it twice, with the
+            // same verdict); the candidates for a key do not depend on timing, nor does the winner
+            List<Invariants.Violation> state = prev != null ? prev.stateViolations() : Invariants.check(h);
+            found.merge(k, new Found(new Node(h, next), state, exact), Explorer::better);
+            h = null; // kept (or may be): never reused
         }
+    }
+
+    /** Keep a violating one, then the smallest path. */
+    private static Found better(Found x, Found y) {
+        if (x.violations().isEmpty() != y.violations().isEmpty()) {
+            return x.violations().isEmpty() ? y : x;
+        }
+        return PATH_ORDER.compare(x.node().path(), y.node().path()) <= 0 ? x : y;
     }
 
     private static ApMatrix matrixOf(Host host, String uuid) {
@@ -254,13 +359,15 @@ public final class Explorer {
         return m == null ? null : m.matrix();
     }
 
-    private void interleave(int[] root, int i, int j, Set<Key> seen, AtomicLong schedules, AtomicLong newStates,
-            Map<String, Counterexample> bad) {
+    private void interleave(Node root, int i, int j, Set<Fingerprint.Key> seen, AtomicLong schedules,
+            AtomicLong newStates, Map<String, Counterexample> bad) {
         List<Integer> forced = new ArrayList<>();
         Set<List<Integer>> done = new HashSet<>();
+        int[] path = root.path();
         while (true) {
-            Built b = build(root, root.length);
-            Interleaver.Execution e = Interleaver.run(b.host(), b.sysfs(), alphabet.get(i), alphabet.get(j), forced, options.preemptions());
+            Host h = root.host().copy();
+            Interleaver.Execution e = Interleaver.run(h, new Sysfs(h), alphabet.get(i), alphabet.get(j), forced,
+                    options.preemptions());
             List<Integer> taken = e.branches().stream().map(Interleaver.Branch::chosen).toList();
             List<Interleaver.Branch> br = e.branches();
             boolean redundant = !forced.isEmpty() && forced.size() <= br.size() && br.get(forced.size() - 1).degenerate()
@@ -268,8 +375,8 @@ public final class Explorer {
             if (!redundant) {
                 if (!done.add(taken)) {
                     // the model did not follow the forced schedule (it is not deterministic here)
-                    bad.putIfAbsent("nondet " + java.util.Arrays.toString(root) + i + "," + j, Counterexample.interleaved(
-                            options, alphabet, root, i, j, taken, e,
+                    bad.putIfAbsent("nondet " + java.util.Arrays.toString(path) + i + "," + j, Counterexample.interleaved(
+                            options, alphabet, path, i, j, taken, e,
                             List.of(new Invariants.Violation("deterministic-schedule",
                                     "replaying the forced choices " + forced + " gave the branches " + taken))));
                     return;
@@ -279,17 +386,16 @@ public final class Explorer {
                 if (e.failure() != null) {
                     v.add(new Invariants.Violation(e.deadlock() ? "no-deadlock" : "no-crash", e.failure()));
                 } else {
-                    Key k = Key.of(HostState.of(b.host()));
-                    if (seen.add(k)) {
+                    if (seen.add(key(h))) {
                         newStates.incrementAndGet();
                     }
-                    v.addAll(Invariants.check(b.host()));
-                    LockDep ld = b.host().lockdep();
+                    v.addAll(Invariants.check(h));
+                    LockDep ld = h.lockdep();
                     ld.reports().forEach(r -> v.add(new Invariants.Violation("lock-order", String.join("\n", r.lines()))));
                 }
                 if (!v.isEmpty()) {
-                    bad.putIfAbsent(java.util.Arrays.toString(root) + i + "," + j,
-                            Counterexample.interleaved(options, alphabet, root, i, j, taken, e, v));
+                    bad.putIfAbsent(java.util.Arrays.toString(path) + i + "," + j,
+                            Counterexample.interleaved(options, alphabet, path, i, j, taken, e, v));
                     return;
                 }
             } else if (e.failure() != null) {
@@ -313,16 +419,31 @@ public final class Explorer {
         }
     }
 
+    /** A host at the state reached by {@code path}, replayed from the start state (and each outcome). */
+    private record Built(Host host, Sysfs sysfs, List<String> outcomes) {
+    }
+
+    private Built build(int[] path) {
+        Host host = Space.start(options.version(), options.planted());
+        Sysfs sysfs = new Sysfs(host);
+        List<String> outcomes = new ArrayList<>();
+        for (int p : path) {
+            outcomes.add(alphabet.get(p).apply(host, sysfs));
+        }
+        return new Built(host, sysfs, outcomes);
+    }
+
     /** How many schedules the pair (i, j) has from the start state (for measurements). */
     long schedulesOfPair(int i, int j) {
         AtomicLong n = new AtomicLong();
-        interleave(new int[0], i, j, ConcurrentHashMap.newKeySet(), n, new AtomicLong(), new ConcurrentHashMap<>());
+        interleave(new Node(build(new int[0]).host(), new int[0]), i, j, ConcurrentHashMap.newKeySet(), n, new AtomicLong(),
+                new ConcurrentHashMap<>());
         return n.get();
     }
 
     /** Replays one interleaving (as printed by a counterexample) and returns its report lines. */
     public List<String> replay(int[] root, int i, int j, List<Integer> choices) {
-        Built b = build(root, root.length);
+        Built b = build(root);
         Interleaver.Execution e = Interleaver.run(b.host(), b.sysfs(), alphabet.get(i), alphabet.get(j), choices, options.preemptions());
         List<String> out = new ArrayList<>();
         for (int k = 0; k < root.length; k++) {

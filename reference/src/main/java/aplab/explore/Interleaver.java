@@ -36,6 +36,11 @@ import java.util.concurrent.locks.LockSupport;
  * to its next yield point within that step (it needs the lock the owner just gave up, so the two
  * touch disjoint state). Two threads each blocked by the other is a deadlock, reported as such.
  *
+ * <p>The model also declares <em>switch points</em> ({@link aplab.lockdep.LockDep#switchPoint}): places
+ * where it acts on shared state it read outside a tracked lock (the exception to the argument
+ * above, and where the AP bus's bind races lived). Each is a yield point too, shown in a schedule
+ * as {@code switch WHAT}.
+ *
  * <p>One execution follows a list of forced choices and then lets the running thread go on; its
  * branch points come back in {@link Execution#branches()} so the explorer can enumerate every
  * schedule depth first (stateless model checking). Optionally the number of preemptions (switching
@@ -157,6 +162,18 @@ final class Interleaver {
                 ot.held.remove(what.substring(7));
             }
         });
+        // the model's switch points (shared state used outside a lock): a yield point like a lock
+        host.lockdep().switchPoints(line -> {
+            Thread t = Thread.currentThread();
+            OpThread ot = t == ta.thread ? ta : t == tb.thread ? tb : null;
+            if (ot == null) {
+                return;
+            }
+            int at = line.indexOf(": switch ");
+            String op = at < 0 ? "?" : line.substring(line.indexOf(' ') + 1, at);
+            String what = at < 0 ? line : line.substring(at + 2);
+            ot.gate(what + " (" + op + ")");
+        });
         List<Branch> branches = new ArrayList<>();
         List<String> steps = new ArrayList<>();
         OpThread last = null;
@@ -227,6 +244,7 @@ final class Interleaver {
             }
         } finally {
             host.lockdep().trace(null);
+            host.lockdep().switchPoints(null);
         }
         if (failure == null) {
             join(ta);
@@ -256,9 +274,11 @@ final class Interleaver {
         long start = System.nanoTime();
         int spins = 0;
         while (true) {
+            // A again after B: a thread that finished between the two reads (a waiter it released
+            // still looks blocked by it) is seen as finished, and its waiter as running
             boolean sa = settled(ta, tb);
             boolean sb = settled(tb, ta);
-            if (sa && sb) {
+            if (sa && sb && settled(ta, tb)) {
                 if (blocked(ta, tb) && blocked(tb, ta)) {
                     return "deadlock: each thread waits for a lock the other holds\n" + dump(ta, tb);
                 }
@@ -281,7 +301,9 @@ final class Interleaver {
     }
 
     private static boolean blocked(OpThread t, OpThread other) {
-        if (t.status != OpThread.RUNNING) {
+        if (t.status != OpThread.RUNNING || other.status == OpThread.DONE) {
+            // a finished thread holds nothing: a waiter it released only has not been scheduled yet
+            // (the JVM still names the old owner until it runs), so it is running, not blocked
             return false;
         }
         Thread.State st = t.thread.getState();

@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class Host {
     private final Kernel version;
-    private final LockDep lockdep = new LockDep();
+    private final LockDep lockdep;
     private final ApBus bus;
     private final VfioApOps vfioAp;
     private final Map<String, Guest> guests = new LinkedHashMap<>();
@@ -41,10 +41,55 @@ public final class Host {
     /** A host whose vfio_ap driver has the given defects planted (for showing that checks catch them). */
     public Host(Kernel version, Set<PlantedBug> planted) {
         this.version = version;
+        this.lockdep = new LockDep();
         this.bus = new ApBus(lockdep, version, planted);
         bus.register(new Cex4QueueDriver());
         this.vfioAp = new VfioApOps(lockdep, version, bus, planted);
         bus.register(vfioAp);
+    }
+
+    /**
+     * A copy of this host in its current state, sharing nothing mutable with it (the explorer
+     * restores states from copies instead of replaying their paths): bus, cards, queues and
+     * bindings, the vfio_ap driver with its mdevs and queues, guests with their KVM (CRYCB masks,
+     * PQAP hook), the lock-order checker's dependencies. Call it on a quiescent host (no operation
+     * running).
+     */
+    public synchronized Host copy() {
+        return new Host(this);
+    }
+
+    private Host(Host o) {
+        this.version = o.version;
+        this.lockdep = o.lockdep.copy();
+        this.bus = o.bus.copy(lockdep);
+        java.util.IdentityHashMap<Object, Object> images = new java.util.IdentityHashMap<>();
+        for (Guest g : o.guests.values()) {
+            images.computeIfAbsent(g.kvm(), k -> g.kvm().copy(lockdep));
+        }
+        for (MatrixMdev m : o.vfioAp.mdevs()) {
+            if (m.kvm() != null) {
+                images.computeIfAbsent(m.kvm(), k -> m.kvm().copy(lockdep));
+            }
+        }
+        this.vfioAp = o.vfioAp.copy(lockdep, bus, images);
+        for (aplab.ap.ApDriver d : o.bus.drivers()) {
+            bus.register(d == o.vfioAp ? vfioAp : d); // the default driver keeps no state: shared
+        }
+        images.put(o.vfioAp, vfioAp);
+        bus.remapBindings(d -> (aplab.ap.ApDriver) images.getOrDefault(d, d), x -> images.getOrDefault(x, x));
+        for (Object x : images.values()) {
+            if (x instanceof Kvm k) {
+                k.remapPqapHook(h -> images.getOrDefault(h, h));
+            }
+        }
+        for (Guest g : o.guests.values()) {
+            List<MatrixMdev> ms = new ArrayList<>();
+            for (MatrixMdev m : g.mdevs()) {
+                ms.add((MatrixMdev) images.getOrDefault(m, m));
+            }
+            guests.put(g.name(), new Guest(g.name(), (Kvm) images.get(g.kvm()), List.copyOf(ms)));
+        }
     }
 
     public Kernel version() {

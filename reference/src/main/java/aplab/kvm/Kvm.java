@@ -33,6 +33,28 @@ public final class Kvm {
         this.apxa = apxa;
     }
 
+    /**
+     * A copy on {@code lockdep} (for a copied host): the CRYCB masks and the update log, new locks;
+     * the PQAP hook is the old one until the caller gives it its image ({@link #remapPqapHook}).
+     */
+    public synchronized Kvm copy(LockDep lockdep) {
+        Kvm c = new Kvm(name, lockdep, apxa);
+        c.apm.assign(apm);
+        c.aqm.assign(aqm);
+        c.adm.assign(adm);
+        synchronized (updates) {
+            c.updates.addAll(updates);
+        }
+        c.pqapHook = pqapHook;
+        return c;
+    }
+
+    /** Replaces the PQAP hook by its image (the second half of {@link #copy}). */
+    public void remapPqapHook(java.util.function.UnaryOperator<Object> image) {
+        Object h = pqapHook;
+        pqapHook = h == null ? null : image.apply(h);
+    }
+
     public String name() {
         return name;
     }

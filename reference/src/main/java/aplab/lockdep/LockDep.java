@@ -56,13 +56,47 @@ public final class LockDep {
         }
     }
 
-    private final ThreadLocal<Deque<Held>> held = ThreadLocal.withInitial(ArrayDeque::new);
-    private final ThreadLocal<Deque<String>> operations = ThreadLocal.withInitial(ArrayDeque::new);
-    private final Map<String, Map<String, Edge>> graph = new LinkedHashMap<>();
-    private final List<Edge> edges = new ArrayList<>();
-    private final List<Report> reports = new ArrayList<>();
+    /*
+     * What a thread holds and runs, for every LockDep at once (one thread-local each, not one per
+     * instance: the explorer makes millions of hosts, and per-instance thread-locals fill every
+     * thread's map with dead entries). Entries belong to their lock's LockDep; each instance looks
+     * only at its own.
+     */
+    private static final ThreadLocal<Deque<Held>> HELD = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ThreadLocal<Deque<String>> OPERATIONS = ThreadLocal.withInitial(ArrayDeque::new);
+    private Map<String, Map<String, Edge>> graph = new LinkedHashMap<>();
+    private List<Edge> edges = new ArrayList<>();
+    private List<Report> reports = new ArrayList<>();
+    /** The graph, edges and reports are shared with the LockDep this was copied from (or a copy of it) until the first change. */
+    private boolean sharedGraph;
     private volatile Consumer<String> tracer;
     private volatile Consumer<String> switchHook;
+
+    /**
+     * A copy for a copied host (the explorer restores states from copies): the dependencies and
+     * reports seen so far, no tracer. Call it on a quiescent host: no thread holds a lock.
+     */
+    public synchronized LockDep copy() {
+        LockDep c = new LockDep();
+        c.graph = graph;
+        c.edges = edges;
+        c.reports = reports;
+        c.sharedGraph = true;
+        sharedGraph = true;
+        return c;
+    }
+
+    /** Before a change: a graph shared with copies becomes this instance's own. */
+    private void own() {
+        if (sharedGraph) {
+            Map<String, Map<String, Edge>> g = new LinkedHashMap<>();
+            graph.forEach((from, out) -> g.put(from, new LinkedHashMap<>(out)));
+            graph = g;
+            edges = new ArrayList<>(edges);
+            reports = new ArrayList<>(reports);
+            sharedGraph = false;
+        }
+    }
 
     /** A new lock of the given class (e.g. "guests_lock", "kvm->lock"). */
     public TrackedLock newLock(String lockClass) {
@@ -71,8 +105,9 @@ public final class LockDep {
 
     /** Names the kernel function running on this thread, for the chains in reports and traces. */
     public Operation operation(String name) {
-        operations.get().push(name);
-        return () -> operations.get().pop();
+        Deque<String> ops = OPERATIONS.get();
+        ops.push(name);
+        return ops::pop;
     }
 
     /** A scope opened by {@link #operation}; closing it ends the operation. */
@@ -108,27 +143,25 @@ public final class LockDep {
     }
 
     private String currentOperation() {
-        String op = operations.get().peek();
+        String op = OPERATIONS.get().peek();
         return op == null ? "?" : op;
     }
 
     void beforeAcquire(TrackedLock lock, boolean trylock) {
-        Deque<Held> stack = held.get();
+        Deque<Held> stack = HELD.get();
         for (Held h : stack) {
             if (h.lock == lock) {
                 throw new IllegalStateException("recursive locking: " + Thread.currentThread().getName()
                         + " already holds " + lock.lockClass() + " in " + currentOperation());
             }
         }
-        if (!trylock) {
-            StringBuilder chain = new StringBuilder();
-            for (var it = stack.descendingIterator(); it.hasNext(); ) {
-                chain.append(it.next().lock.lockClass()).append(" -> ");
-            }
-            chain.append(lock.lockClass());
+        if (!trylock && !stack.isEmpty()) {
             // lockdep's check_prevs_add: the top lock, and below it only through trylocks
             for (Held h : stack) {
-                addEdge(h.lock.lockClass(), lock.lockClass(), chain.toString());
+                if (h.lock.lockdep() != this) {
+                    continue; // another host's lock (tests that drive two hosts at once)
+                }
+                addEdge(h.lock.lockClass(), lock.lockClass(), stack, lock);
                 if (!h.trylock) {
                     break;
                 }
@@ -142,11 +175,11 @@ public final class LockDep {
     }
 
     void acquired(TrackedLock lock, boolean trylock) {
-        held.get().push(new Held(lock, trylock));
+        HELD.get().push(new Held(lock, trylock));
     }
 
     void released(TrackedLock lock) {
-        Deque<Held> stack = held.get();
+        Deque<Held> stack = HELD.get();
         for (var it = stack.iterator(); it.hasNext(); ) {
             if (it.next().lock == lock) {
                 it.remove();
@@ -161,7 +194,7 @@ public final class LockDep {
     }
 
     boolean heldByCurrentThread(TrackedLock lock) {
-        for (Held h : held.get()) {
+        for (Held h : HELD.get()) {
             if (h.lock == lock) {
                 return true;
             }
@@ -169,15 +202,29 @@ public final class LockDep {
         return false;
     }
 
-    private synchronized void addEdge(String from, String to, String chain) {
+    /** The held locks, outermost first, then the one being acquired: "a -> b -> c". */
+    private String chain(Deque<Held> stack, TrackedLock lock) {
+        StringBuilder chain = new StringBuilder();
+        for (var it = stack.descendingIterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.lock.lockdep() == this) {
+                chain.append(h.lock.lockClass()).append(" -> ");
+            }
+        }
+        return chain.append(lock.lockClass()).toString();
+    }
+
+    private synchronized void addEdge(String from, String to, Deque<Held> stack, TrackedLock lock) {
         if (from.equals(to)) {
             return;
         }
-        Map<String, Edge> out = graph.computeIfAbsent(from, k -> new LinkedHashMap<>());
-        if (out.containsKey(to)) {
-            return;
+        Map<String, Edge> known = graph.get(from);
+        if (known != null && known.containsKey(to)) {
+            return; // known: the chain text is built only for a new dependency
         }
-        Edge edge = new Edge(from, to, chain, currentOperation(), Thread.currentThread().getName());
+        own();
+        Map<String, Edge> out = graph.computeIfAbsent(from, k -> new LinkedHashMap<>());
+        Edge edge = new Edge(from, to, chain(stack, lock), currentOperation(), Thread.currentThread().getName());
         List<Edge> back = path(to, from);
         out.put(to, edge);
         edges.add(edge);
@@ -239,8 +286,11 @@ public final class LockDep {
     /** The locks this thread holds, outermost first (for watchdog dumps). */
     public List<String> heldByThisThread() {
         List<String> out = new ArrayList<>();
-        for (var it = held.get().descendingIterator(); it.hasNext(); ) {
-            out.add(it.next().lock.lockClass());
+        for (var it = HELD.get().descendingIterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.lock.lockdep() == this) {
+                out.add(h.lock.lockClass());
+            }
         }
         return out;
     }

@@ -18,6 +18,10 @@ public final class TrackedLock {
         this.lockClass = lockClass;
     }
 
+    LockDep lockdep() {
+        return lockdep;
+    }
+
     public String lockClass() {
         return lockClass;
     }

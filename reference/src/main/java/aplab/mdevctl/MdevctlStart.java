@@ -142,6 +142,11 @@ public final class MdevctlStart {
             }
         }
         MatrixMdev m = host.vfioAp().mdev(uuid);
+        if (m == null) {
+            // an attribute was 'remove': mdevctl wrote it like any other and reports success
+            notes.add("mdev " + uuid + " is gone again: one of its attributes was 'remove', which mdevctl writes like any other");
+            return new Result(0, printed, notes, writes);
+        }
         ApMatrix mx = m.matrix();
         notes.add("mdev " + uuid + " started with adapters " + mx.apm().toIdList(2) + ", domains " + mx.aqm().toIdList(4)
                 + ", control domains " + mx.adm().toIdList(4));

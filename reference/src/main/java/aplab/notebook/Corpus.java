@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * The walkthrough corpus: every notebook under {@code notebooks/}, run in this JVM, rendered to
- * Markdown and .ipynb under {@code out/notebooks/}, and compared with its approved golden
+ * Markdown and .ipynb under {@code out/notebooks/} and to a site under {@code out/site/}, and compared with its approved golden
  * ({@code golden/NAME.approved.md}). The notebook classes must be on the class path (the test
  * sources in Maven, or the render script's sources in JBang).
  */
@@ -90,6 +90,7 @@ public final class Corpus {
         Path root = Path.of(System.getProperty("aplab.root", ".")).toAbsolutePath().normalize();
         Path out = root.resolve("out/notebooks");
         List<Entry> entries = runAll(root, out);
+        Site.write(root.resolve("out/site"), entries);
         int ok = 0;
         for (Entry e : entries) {
             System.out.printf("%-28s %s%n    %s%n", e.result().source().name(), e.result().title(), e.verdict());
@@ -97,6 +98,7 @@ public final class Corpus {
         }
         System.out.printf("%d notebooks: %d match their goldens, %d do not%n", entries.size(), ok, entries.size() - ok);
         System.out.println("rendered Markdown and Jupyter notebooks (outputs filled in): " + root.relativize(out) + "/");
+        System.out.println("the site: out/site/index.html");
         System.exit(ok == entries.size() ? 0 : 1);
     }
 }

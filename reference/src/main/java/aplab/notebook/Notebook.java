@@ -17,8 +17,8 @@ import java.util.Optional;
  * Runs a literate notebook and ties what it printed to the code cell that printed it. A notebook
  * is a class with a {@code main}; while it runs, {@code System.out} is captured and every write is
  * charged to the notebook source line it came from (the outermost stack frame of the notebook's
- * class, so helper methods charge their caller's cell; writes from other threads go to the cell
- * that ran last).
+ * class inside a cell after the header, so helpers, which live in the notebook's support class,
+ * charge the cell that called them; writes from other threads go to the cell that ran last).
  */
 public final class Notebook {
     /** A run: the source, each code cell's output (by cell index), and a failure if any. */
@@ -136,7 +136,7 @@ public final class Notebook {
 
         private int firstCodeCell() {
             for (int i = 0; i < src.cells().size(); i++) {
-                if (src.cells().get(i).kind() == NotebookSource.Kind.CODE) {
+                if (src.cells().get(i).kind() == NotebookSource.Kind.CODE && !src.cells().get(i).header()) {
                     return i;
                 }
             }
@@ -154,7 +154,7 @@ public final class Notebook {
                 List<NotebookSource.Cell> cells = src.cells();
                 for (int i = 0; i < cells.size(); i++) {
                     NotebookSource.Cell c = cells.get(i);
-                    if (c.kind() == NotebookSource.Kind.CODE && line >= c.firstLine() && line <= c.lastLine()) {
+                    if (c.kind() == NotebookSource.Kind.CODE && !c.header() && line >= c.firstLine() && line <= c.lastLine()) {
                         return i;
                     }
                 }

@@ -14,12 +14,19 @@ public final class NotebookRender {
     private NotebookRender() {
     }
 
-    /** Prose as it is, each code cell in a java block, its output in a text block under it. */
+    /**
+     * Prose as it is, each code cell in a java block, its output in a text block under it. The
+     * header cell (JBang directives, imports, the class line) is left out: it is in the source and
+     * in the .ipynb, and says nothing about the kernel.
+     */
     public static String markdown(Notebook.Result r) {
         StringBuilder b = new StringBuilder();
         List<NotebookSource.Cell> cells = r.source().cells();
         for (int i = 0; i < cells.size(); i++) {
             NotebookSource.Cell c = cells.get(i);
+            if (c.header()) {
+                continue;
+            }
             if (b.length() > 0) {
                 b.append('\n');
             }
@@ -28,7 +35,7 @@ public final class NotebookRender {
                 continue;
             }
             b.append("```java\n").append(c.text()).append("\n```\n");
-            String out = r.output(i);
+            String out = wrapLong(r.output(i));
             if (!out.isEmpty()) {
                 b.append("\n```text\n").append(out.endsWith("\n") ? out : out + "\n").append("```\n");
             }
@@ -36,20 +43,35 @@ public final class NotebookRender {
         return b.toString();
     }
 
-    /** An nbformat 4.5 notebook with one cell per {@code // %%} cell and the outputs filled in. */
+    /** Output lines wider than {@link Nb#WIDTH} are wrapped at spaces, continued after "  + ". */
+    static String wrapLong(String out) {
+        StringBuilder b = new StringBuilder();
+        for (String l : out.split("\n", -1)) {
+            if (b.length() > 0) {
+                b.append('\n');
+            }
+            List<String> parts = Table.wrap(l, Nb.WIDTH);
+            for (int i = 0; i < parts.size(); i++) {
+                b.append(i == 0 ? "" : "\n  + ").append(parts.get(i));
+            }
+        }
+        return b.toString();
+    }
+
+    /** An nbformat 4.5 notebook with one cell per Jupytext cell (the header first) and the outputs filled in. */
     public static String ipynb(Notebook.Result r) {
         ObjectNode nb = JSON.createObjectNode();
         nb.put("nbformat", 4);
         nb.put("nbformat_minor", 5);
+        // no kernelspec (the cells are not valid cell by cell in a Java kernel: they run as one
+        // JBang script) and no jupytext pairing (this file is rendered, not round-tripped)
         ObjectNode meta = nb.putObject("metadata");
-        ObjectNode ks = meta.putObject("kernelspec");
-        ks.put("name", "java");
-        ks.put("display_name", "Java (aplab notebook)");
-        ks.put("language", "java");
         ObjectNode li = meta.putObject("language_info");
         li.put("name", "java");
         li.put("file_extension", ".java");
-        meta.putObject("jupytext").put("formats", "java:percent");
+        ObjectNode ap = meta.putObject("aplab");
+        ap.put("source", "notebooks/" + r.source().name() + ".java");
+        ap.put("outputs", "filled in by the aplab notebook runtime (tools/jbang render@.), not by a Jupyter kernel");
         ArrayNode cellsJson = nb.putArray("cells");
         List<NotebookSource.Cell> cells = r.source().cells();
         int count = 0;

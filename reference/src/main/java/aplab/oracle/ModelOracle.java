@@ -55,7 +55,7 @@ public final class ModelOracle implements Oracle {
 
     private boolean sameKernel(String release) {
         try {
-            return Kernel.parse(release) == version;
+            return Kernel.parse(release).equals(version);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -141,6 +141,10 @@ public final class OracleCommand implements Runnable {
         @Mixin
         OracleOptions opts;
 
+        @Option(names = "--known", paramLabel = "LIST",
+                description = "A list of files known to differ on this kernel, one 'FILE REASON' a line (the kernel function that makes it differ); they are reported, not failed, and a listed file that passes fails.")
+        Path known;
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "The transcript files (Markdown).")
         List<Path> files;
 
@@ -151,6 +155,14 @@ public final class OracleCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            Map<String, String> knownList;
+            try {
+                knownList = known == null ? Map.of() : KnownDifferences.read(known);
+            } catch (TranscriptException e) {
+                err.println(PROG + ": " + e.oneLine());
+                err.flush();
+                return 2;
+            }
             Oracle[] oracle = new Oracle[1];
             try {
                 oracle[0] = opts.start();
@@ -160,12 +172,22 @@ public final class OracleCommand implements Runnable {
                 return 2;
             }
             List<String> notRunnable = new ArrayList<>();
-            boolean[] broken = {false};
+            List<String> knownSeen = new ArrayList<>();
             int status = CheckCommand.check(files, false, t -> {
                 try {
-                    return runOnOracle(t, oracle[0], notRunnable);
+                    TranscriptRunner.Result r = runOnOracle(t, oracle[0], notRunnable);
+                    String why = knownList.get(Path.of(t.name()).normalize().toString());
+                    if (r == null || why == null) {
+                        return r;
+                    }
+                    if (r.passed()) {
+                        return new TranscriptRunner.Result(t, r.actual(), List.of(PROG + ": " + t.name()
+                                + ": listed in " + known + " as a known difference, but it passes now: take it off the list"));
+                    }
+                    r.diff().forEach(out::println);
+                    knownSeen.add(t.name() + ": " + why);
+                    return null;
                 } catch (OracleException e) {
-                    broken[0] = true;
                     oracle[0].close();
                     try {
                         oracle[0] = opts.start();
@@ -175,6 +197,10 @@ public final class OracleCommand implements Runnable {
                     return new TranscriptRunner.Result(t, "", List.of(PROG + ": " + t.name() + ": " + e.getMessage()));
                 }
             }, PROG, () -> {
+                if (!knownSeen.isEmpty()) {
+                    out.println("known differences (" + knownSeen.size() + " files, listed in " + known + "; diffs above):");
+                    knownSeen.forEach(l -> out.println("  " + l));
+                }
                 if (!notRunnable.isEmpty()) {
                     out.println("not runnable on the oracle (" + notRunnable.size() + " files; the first command it cannot run):");
                     notRunnable.forEach(l -> out.println("  " + l));

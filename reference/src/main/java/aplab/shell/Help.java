@@ -1,5 +1,6 @@
 package aplab.shell;
 
+import aplab.kernel.Commit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -51,6 +52,15 @@ public final class Help {
                     -V adds columns, -d shows the domain usage of each adapter, -c CARD the card's
                     capabilities; ID limits the list to cards (05) or queues (05.0004). Options the
                     model does not cover say so in one line."""),
+            new Builtin("ap-check", "ap-check -e EVENT -a ACTION -u UUID [OPTIONS]",
+                    "Run s390-tools' vfio_ap-passthrough callout as mdevctl runs it.", """
+                    mdevctl calls it with -t vfio_ap-passthrough -e EVENT (pre, get, live) -a ACTION
+                    (define, modify, start, attributes) -s STATE -u UUID -p matrix, and the device's JSON
+                    on stdin. Three options stand in for what this shell has not: --config JSON (stdin),
+                    --defined UUID=JSON (a file of /etc/mdevctl.d/matrix, repeatable) and
+                    --udev-masks APMASK,AQMASK (the masks of /etc/udev/rules.d/41-ap.rules). It prints the
+                    script's messages and, for a status other than 0, 'aplab: ap-check exit status N'.
+                    'aplab s390-tools RELEASE' picks the release it behaves as."""),
             new Builtin("help", "help [COMMAND]", "Show the commands, or one command in full.", """
                     'help' lists every command and where the sysfs paths are; 'help COMMAND' explains one;
                     'help aplab COMMAND' prints an aplab command's options (as 'aplab COMMAND --help').
@@ -70,10 +80,12 @@ public final class Help {
             new String[] {"/sys/bus/ap/devices/", "Links to the cards (cardXX; config: write 0 or 1) and queues (XX.YYYY)"
                     + " in /sys/devices/ap/."},
             new String[] {"/sys/bus/ap/drivers/DRIVER/", "Queues bound to vfio_ap or cex4queue; bind and unbind take XX.YYYY."},
-            new String[] {"/sys/devices/vfio_ap/matrix/", "The matrix device: its mdevs (UUID/), features (Linux 6.12 on)."},
+            new String[] {"/sys/devices/vfio_ap/matrix/", "The matrix device: its mdevs (UUID/), features (Linux "
+                    + Commit.FEATURES_ATTR.release() + " on)."},
             new String[] {"  mdev_supported_types/vfio_ap-passthrough/create", "Write a UUID to it to create an mdev."},
             new String[] {"  UUID/", "An mdev: assign_adapter, assign_domain, assign_control_domain and their unassign_"
-                    + " files; matrix, guest_matrix (what the guest gets), control_domains, ap_config (Linux 6.10 on);"
+                    + " files; matrix, guest_matrix (what the guest gets), control_domains, ap_config (Linux "
+                    + Commit.AP_CONFIG_ATTR.release() + " on);"
                     + " remove (write 1)."});
 
     private static final int COLUMN = 30;

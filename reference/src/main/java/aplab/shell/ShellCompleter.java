@@ -85,6 +85,7 @@ public final class ShellCompleter implements Completer {
             }
             case "aplab" -> out.addAll(aplab(words.subList(0, index), prefix, false));
             case "lszcrypt" -> out.addAll(lszcrypt(previous, prefix));
+            case "ap-check" -> out.addAll(apCheck(previous));
             default -> {
             }
         }
@@ -177,6 +178,7 @@ public final class ShellCompleter implements Completer {
         return switch (option.longestName()) {
             case "--mdev" -> plain(mdevs());
             case "--type" -> plain(cardTypes());
+            case "--with", "--without" -> plain(java.util.Arrays.stream(aplab.kernel.Commit.values()).map(c -> c.id()).toList());
             default -> candidates(option);
         };
     }
@@ -195,6 +197,9 @@ public final class ShellCompleter implements Completer {
         String name = spec.qualifiedName(" ");
         if (name.equals("aplab guest stop") || name.equals("aplab guest show")) {
             return plain(session.host().guests().stream().map(g -> g.name()).toList());
+        }
+        if (name.equals("aplab s390-tools")) {
+            return plain(java.util.Arrays.stream(aplab.lszcrypt.S390Tools.values()).map(t -> t.release()).toList());
         }
         List<Choice> out = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
@@ -247,6 +252,21 @@ public final class ShellCompleter implements Completer {
         List<String> ids = new ArrayList<>(cards);
         ids.addAll(queues);
         return plain(ids);
+    }
+
+    // ---------------------------------------------------------------- ap-check
+
+    /** The callout's options as mdevctl passes them, the values mdevctl gives, and the mdevs for -u. */
+    private List<Choice> apCheck(String previous) {
+        return switch (previous) {
+            case "-t" -> plain(List.of("vfio_ap-passthrough"));
+            case "-e" -> plain(List.of("pre", "get", "live")); // the events ApCheck acts on
+            case "-a" -> plain(List.of("define", "modify", "start", "attributes"));
+            case "-p" -> plain(List.of("matrix"));
+            case "-u", "--defined" -> plain(mdevs());
+            case "-s", "--config", "--udev-masks" -> List.of();
+            default -> plain(List.of("-t", "-e", "-a", "-s", "-u", "-p", "--config", "--defined", "--udev-masks"));
+        };
     }
 
     private static List<Choice> plain(List<String> values) {

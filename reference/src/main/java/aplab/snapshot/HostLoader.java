@@ -60,7 +60,7 @@ public final class HostLoader {
             throw new LoadException(e.file(), e.line(), e.getMessage());
         }
         if (t.commands().isEmpty()) {
-            throw new LoadException(name, 0, "neither a host snapshot (no 'aplab-snapshot 1' line) nor a transcript "
+            throw new LoadException(name, 0, "neither a host snapshot (no '" + Snapshot.HEADER + "' line) nor a transcript "
                     + "with commands (no ```console block with '$ ' lines)");
         }
         List<String> cmds = new ArrayList<>();

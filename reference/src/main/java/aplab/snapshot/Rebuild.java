@@ -82,7 +82,23 @@ public final class Rebuild {
         for (Snapshot.Card c : s.cards()) {
             if ("0".equals(c.config())) {
                 cmds.add("echo 0 > /sys/bus/ap/devices/" + c.name() + "/config");
+            } else if ("0".equals(c.online())) {
+                cmds.add("echo 0 > /sys/devices/ap/" + c.name() + "/online"); // chzcrypt -d
             }
+        }
+        for (Snapshot.Queue q : s.queues()) {
+            Snapshot.Card c = s.cards().stream().filter(x -> x.apid() == q.apqn().apid()).findFirst().orElse(null);
+            if ("0".equals(q.online()) && "cex4queue".equals(q.driver()) && c != null && "1".equals(c.config())
+                    && !"0".equals(c.online())) {
+                cmds.add("echo 0 > /sys/bus/ap/devices/" + q.apqn() + "/online");
+            }
+        }
+        Snapshot.Bus bus = s.bus();
+        if (bus != null && bus.configTime() != null && !bus.configTime().equals(String.valueOf(aplab.ap.ApBusAttributes.CONFIG_TIME))) {
+            cmds.add("echo " + bus.configTime() + " > /sys/bus/ap/config_time");
+        }
+        if (bus != null && bus.apDomain() != null && bus.apDomain().matches("[0-9]{1,3}")) {
+            cmds.add("echo " + bus.apDomain() + " > /sys/bus/ap/ap_domain");
         }
         // which queues the model binds so far: the host's unbound ones are unbound explicitly
         Session scratch = new Session();
@@ -156,6 +172,9 @@ public final class Rebuild {
                 .allMatch(c -> c.functions() != null && c.functions().matches("0x[0-9a-fA-F]+")
                         && (Long.parseLong(c.functions().substring(2), 16) & 0x02000000L) == 0);
         String limits = noApxa ? " --no-apxa" : " --max-adapter " + maxA + " --max-domain " + maxD;
+        if (s.bus() != null && s.bus().features() != null && List.of(s.bus().features().split(" ")).contains("APSB")) {
+            limits += " --apsb";
+        }
         // one aplab host per card type, adapters accumulating
         Map<String, ApMask> byType = new LinkedHashMap<>();
         Map<Integer, String> typeOf = new TreeMap<>();
@@ -165,8 +184,11 @@ public final class Rebuild {
                 t = CardType.parse(c.type() == null ? "" : c.type()).toString();
             } catch (IllegalArgumentException e) {
                 t = CardType.DEFAULT.toString();
-                notes.add("card " + String.format("%02x", c.apid()) + " type " + c.type()
-                        + " is not modelled (the model knows CEX4 to CEX8): modelled as " + t);
+                notes.add(c.type() == null
+                        ? "card " + String.format("%02x", c.apid()) + " has no type attribute (no zcrypt card driver is bound to it,"
+                                + " hwtype " + (c.hwtype() == null ? "unknown" : c.hwtype()) + "): modelled as " + t
+                        : "card " + String.format("%02x", c.apid()) + " type " + c.type()
+                                + " is not modelled (the model knows CEX4 to CEX8): modelled as " + t);
             }
             typeOf.put(c.apid(), t);
         }
@@ -281,6 +303,30 @@ public final class Rebuild {
             if (!hostQueues.contains(a)) {
                 f.add("queue " + a + ": the model has a queue device, the host has none (its adapter and domain are in "
                         + "the AP configuration)");
+            }
+        }
+        // the bus's own attributes and the cards' depth (issue 10)
+        Snapshot.Bus bus = s.bus();
+        if (bus != null) {
+            String mf = sysfs.tree().read("/sys/bus/ap/features");
+            if (bus.features() != null && mf != null && !mf.strip().equals(bus.features().strip())) {
+                f.add("bus features: the host prints '" + bus.features() + "', the model '" + mf.strip() + "'");
+            }
+            String md = sysfs.tree().read("/sys/bus/ap/ap_domain");
+            if (bus.apDomain() != null && md != null && !md.strip().equals(bus.apDomain().strip())) {
+                f.add("ap_domain: the host's default domain is " + bus.apDomain() + ", the model's " + md.strip());
+            }
+        }
+        for (Snapshot.Card c : s.cards()) {
+            String depth = sysfs.tree().read("/sys/devices/ap/" + c.name() + "/depth");
+            if (c.depth() != null && depth != null && !depth.strip().equals(c.depth())) {
+                f.add("card " + String.format("%02x", c.apid()) + ": the host's depth is " + c.depth() + ", the model's "
+                        + depth.strip() + " (the model's cards have eight-deep queues)");
+            }
+            String online = sysfs.tree().read("/sys/devices/ap/" + c.name() + "/online");
+            if (c.online() != null && online != null && !online.strip().equals(c.online())) {
+                f.add("card " + String.format("%02x", c.apid()) + ": the host has online=" + c.online() + ", the model online="
+                        + online.strip());
             }
         }
         // features

@@ -25,9 +25,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * # comment lines and blank lines are ignored
- * aplab-snapshot 1
+ * aplab-snapshot 2
  * kernel 6.12.0-55.el10.s390x                  uname -r
  * features guest_matrix hotplug ap_config      /sys/devices/vfio_ap/matrix/features, or -
+ * bus_features APSC APXA QACT RC8A             /sys/bus/ap/features, or -
+ * ap_domain 4                                  /sys/bus/ap/ap_domain, or -
+ * config_time 30                               /sys/bus/ap/config_time, or -
  * ap_adapter_mask 0x...                        the QCI masks (64 hex digits each)
  * ap_usage_domain_mask 0x...
  * ap_control_domain_mask 0x...
@@ -35,26 +38,37 @@ import java.util.regex.Pattern;
  * ap_max_domain_id 255
  * apmask 0x...
  * aqmask 0x...
- * card 05 type=CEX8C hwtype=14 config=1 online=1 functions=0x92800000 driver=cex4card
+ * card 05 type=CEX8C hwtype=14 config=1 online=1 functions=0x92800000 driver=cex4card depth=8
  * queue 05.0004 driver=vfio_ap config=1 online=- status=in_use
  * mdev 11111111-1111-1111-1111-111111111111 in_use=yes guest=vm1
  *   matrix 05.0004 05.0047
  *   guest_matrix 05.0004 05.0047               (- if the kernel has no guest_matrix)
  *   control_domains 0004 0047
+ * end bytes=1234 cksum=3015617425               the closing line (below)
  * </pre>
+ *
+ * <p>The closing line counts the bytes before it and gives their POSIX {@code cksum} (CRC-32 of
+ * the bytes and their length, as {@code cksum} prints it). A snapshot without it, or whose bytes
+ * do not match it, is refused before anything else is read: it was cut short or changed after
+ * tools/capture-host wrote it. A UTF-8 byte order mark at the start (an editor's) is skipped, as
+ * JSON and YAML readers skip it, and does not count.
  *
  * <p>A field whose attribute does not exist is {@code -}; blanks inside a field value are written
  * as {@code _} ({@code status=in_use}).
  */
 public record Snapshot(String name, String kernel, String features, ApMask adapters, ApMask usageDomains,
         ApMask controlDomains, int maxAdapter, int maxDomain, ApMask apmask, ApMask aqmask, List<Card> cards,
-        List<Queue> queues, List<Mdev> mdevs) {
+        List<Queue> queues, List<Mdev> mdevs, Bus bus) {
 
-    public static final String HEADER = "aplab-snapshot 1";
+    public static final String HEADER = "aplab-snapshot 2";
+
+    /** The AP bus's own attributes: {@code features}, {@code ap_domain}, {@code config_time} (null: absent). */
+    public record Bus(String features, String apDomain, String configTime) {
+    }
 
     /** A card device: its type and states as sysfs shows them (null: attribute absent). */
     public record Card(int apid, String type, String hwtype, String config, String online, String functions,
-            String driver, int line) {
+            String driver, String depth, int line) {
         public String name() {
             return String.format("card%02x", apid);
         }
@@ -94,7 +108,7 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
             if (CARD.matcher(e).matches()) {
                 cards.add(new Card(Integer.parseInt(e.substring(4), 16), field(t, d + "/type"), field(t, d + "/hwtype"),
                         field(t, d + "/config"), field(t, d + "/online"), field(t, d + "/ap_functions"),
-                        t.linkName(d + "/driver"), 0));
+                        t.linkName(d + "/driver"), field(t, d + "/depth"), 0));
             } else if (QUEUE.matcher(e).matches()) {
                 queues.add(new Queue(Apqn.parse(e), t.linkName(d + "/driver"), field(t, d + "/config"),
                         field(t, d + "/online"), field(t, d + "/status"), 0));
@@ -134,7 +148,9 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
                 maskOrNull(t.read(ap + "/ap_adapter_mask")), maskOrNull(t.read(ap + "/ap_usage_domain_mask")),
                 maskOrNull(t.read(ap + "/ap_control_domain_mask")), intOr(t.read(ap + "/ap_max_adapter_id")),
                 intOr(t.read(ap + "/ap_max_domain_id")), maskOrNull(t.read(ap + "/apmask")),
-                maskOrNull(t.read(ap + "/aqmask")), cards, queues, mdevs);
+                maskOrNull(t.read(ap + "/aqmask")), cards, queues, mdevs,
+                new Bus(firstLine(t.read(ap + "/features")), firstLine(t.read(ap + "/ap_domain")),
+                        firstLine(t.read(ap + "/config_time"))));
     }
 
     /** /dev/vfio/... -> the pid of a process that has it open (the lowest pid), from /proc/PID/fd. */
@@ -231,6 +247,9 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
         b.append("# aplab host snapshot\n").append(HEADER).append('\n');
         b.append("kernel ").append(kernel).append('\n');
         b.append("features ").append(dash(features)).append('\n');
+        b.append("bus_features ").append(dash(bus == null ? null : bus.features())).append('\n');
+        b.append("ap_domain ").append(dash(bus == null ? null : bus.apDomain())).append('\n');
+        b.append("config_time ").append(dash(bus == null ? null : bus.configTime())).append('\n');
         b.append("ap_adapter_mask ").append(hex(adapters)).append('\n');
         b.append("ap_usage_domain_mask ").append(hex(usageDomains)).append('\n');
         b.append("ap_control_domain_mask ").append(hex(controlDomains)).append('\n');
@@ -239,9 +258,9 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
         b.append("apmask ").append(hex(apmask)).append('\n');
         b.append("aqmask ").append(hex(aqmask)).append('\n');
         for (Card c : cards) {
-            b.append(String.format("card %02x type=%s hwtype=%s config=%s online=%s functions=%s driver=%s%n", c.apid(),
-                    dash(c.type()), dash(c.hwtype()), dash(c.config()), dash(c.online()), dash(c.functions()),
-                    dash(c.driver())));
+            b.append(String.format("card %02x type=%s hwtype=%s config=%s online=%s functions=%s driver=%s depth=%s%n",
+                    c.apid(), dash(c.type()), dash(c.hwtype()), dash(c.config()), dash(c.online()), dash(c.functions()),
+                    dash(c.driver()), dash(c.depth())));
         }
         for (Queue q : queues) {
             b.append(String.format("queue %s driver=%s config=%s online=%s status=%s%n", q.apqn(), dash(q.driver()),
@@ -254,7 +273,67 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
             b.append("  guest_matrix").append(m.guestMatrix() == null ? " -" : tokens(m.guestMatrix())).append('\n');
             b.append("  control_domains").append(tokens(m.controlDomains())).append('\n');
         }
-        return b.toString();
+        return withEnd(b.toString());
+    }
+
+    /** {@code text} and its closing line (see the class comment). */
+    public static String withEnd(String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return text + "end bytes=" + bytes.length + " cksum=" + cksum(bytes) + "\n";
+    }
+
+    /** POSIX cksum: CRC-32 (polynomial 0x04C11DB7, MSB first) of the bytes, then of their length. */
+    public static long cksum(byte[] data) {
+        int crc = 0;
+        for (byte x : data) {
+            crc = crcByte(crc, x & 0xff);
+        }
+        for (long n = data.length; n != 0; n >>>= 8) {
+            crc = crcByte(crc, (int) (n & 0xff));
+        }
+        return ~crc & 0xffffffffL;
+    }
+
+    private static int crcByte(int crc, int b) {
+        crc ^= b << 24;
+        for (int i = 0; i < 8; i++) {
+            crc = (crc & 0x80000000) != 0 ? (crc << 1) ^ 0x04C11DB7 : crc << 1;
+        }
+        return crc;
+    }
+
+    private static final Pattern END = Pattern.compile("end bytes=([0-9]{1,10}) cksum=([0-9]{1,10})");
+
+    /**
+     * Checks the closing line and returns the text before it: refused if there is none (cut
+     * short), if it is malformed, or if the bytes before it do not match it (changed).
+     */
+    static String verifyEnd(String name, String text) throws LoadException {
+        String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        int nl = t.lastIndexOf('\n');
+        String last = t.substring(nl + 1);
+        int lineNo = (int) t.chars().filter(c -> c == '\n').count() + 1;
+        if (!last.startsWith("end ") && !last.equals("end")) {
+            throw new LoadException(name, lineNo, "cut short: the last line is not the closing 'end bytes=N cksum=C' line"
+                    + " tools/capture-host writes (the file was truncated, or written by something else)");
+        }
+        java.util.regex.Matcher m = END.matcher(last.strip());
+        if (!m.matches()) {
+            throw new LoadException(name, lineNo, "the closing line must be 'end bytes=N cksum=C', not '" + last.strip() + "'");
+        }
+        String body = text.substring(0, nl + 1);
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long n = Long.parseLong(m.group(1));
+        if (bytes.length != n) {
+            throw new LoadException(name, lineNo, "corrupt: the closing line counts " + n + " bytes before it, the file has "
+                    + bytes.length + " (lines were cut out, added or changed after tools/capture-host wrote it)");
+        }
+        long sum = cksum(bytes);
+        if (sum != Long.parseLong(m.group(2))) {
+            throw new LoadException(name, lineNo, "corrupt: the checksum of the bytes before the closing line is " + sum
+                    + ", the closing line says " + m.group(2) + " (the file was changed after tools/capture-host wrote it)");
+        }
+        return body;
     }
 
     private static String tokens(List<String> l) {
@@ -267,6 +346,10 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
 
     private static String dash(String s) {
         return s == null ? "-" : s;
+    }
+
+    private static String undash(String s) {
+        return s == null || s.equals("-") ? null : s;
     }
 
     private static String hex(ApMask m) {
@@ -283,6 +366,9 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
 
     /** Whether text looks like a snapshot (its first fact is the header line). */
     public static boolean isSnapshot(String text) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         for (String l : text.split("\n", -1)) {
             String t = l.strip();
             if (t.isEmpty() || t.startsWith("#")) {
@@ -295,11 +381,22 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
 
     private static final List<String> REQUIRED = List.of("kernel", "features", "ap_adapter_mask", "ap_usage_domain_mask",
             "ap_control_domain_mask", "ap_max_adapter_id", "ap_max_domain_id", "apmask", "aqmask");
+    /** The bus attributes: tools/capture-host writes them; a hand-written snapshot may leave them out. */
+    private static final List<String> OPTIONAL = List.of("bus_features", "ap_domain", "config_time");
 
     /** Parses snapshot text. */
     public static Snapshot parse(String name, String text) throws LoadException {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark an editor added: skipped, as JSON/YAML readers do
+        }
         if (text.indexOf('\0') >= 0) {
             throw new LoadException(name, lineOf(text, text.indexOf('\0')), "binary data (NUL byte) in a snapshot");
+        }
+        if (isSnapshot(text)) {
+            String first = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElse("");
+            if (first.equals(HEADER)) {
+                text = verifyEnd(name, text);
+            }
         }
         String[] lines = text.split("\n", -1);
         boolean header = false;
@@ -323,7 +420,8 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
             if (!header) {
                 if (!line.equals(HEADER)) {
                     throw new LoadException(name, no, line.startsWith("aplab-snapshot")
-                            ? "unsupported snapshot version '" + line + "' (this aplab reads '" + HEADER + "')"
+                            ? "unsupported snapshot version '" + line + "' (this aplab reads '" + HEADER
+                                    + "'; capture the host again with tools/capture-host)"
                             : "not an aplab host snapshot: the first line must be '" + HEADER + "' (made by tools/capture-host)");
                 }
                 header = true;
@@ -361,7 +459,7 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
                 }
                 case "mdev" -> open = parseMdev(name, no, w, mdevs);
                 default -> {
-                    if (!REQUIRED.contains(key)) {
+                    if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
                         throw new LoadException(name, no, "unknown entry '" + key + "'");
                     }
                     if (single.containsKey(key)) {
@@ -397,7 +495,8 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
         int maxD = id(name, singleLine.get("ap_max_domain_id"), "ap_max_domain_id", single.get("ap_max_domain_id"));
         String features = single.get("features");
         return new Snapshot(name, single.get("kernel"), features.equals("-") ? null : features, apm, aqm, adm, maxA,
-                maxD, apmask, aqmask, List.copyOf(cards), List.copyOf(queues), List.copyOf(mdevs));
+                maxD, apmask, aqmask, List.copyOf(cards), List.copyOf(queues), List.copyOf(mdevs),
+                new Bus(undash(single.get("bus_features")), undash(single.get("ap_domain")), undash(single.get("config_time"))));
     }
 
     private static int lineOf(String text, int index) {
@@ -452,7 +551,7 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
         }
         Map<String, String> f = fields(name, no, w, 2, Set.of("type"));
         return new Card(Integer.parseInt(w[1], 16), f.get("type"), f.get("hwtype"), f.get("config"), f.get("online"),
-                f.get("functions"), f.get("driver"), no);
+                f.get("functions"), f.get("driver"), f.get("depth"), no);
     }
 
     private static Queue parseQueue(String name, int no, String[] w) throws LoadException {

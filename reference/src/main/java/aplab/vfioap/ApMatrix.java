@@ -30,6 +30,14 @@ public final class ApMatrix {
         adm.assign(o.adm);
     }
 
+    /** Masks and limits from {@code o}. */
+    void copyFrom(ApMatrix o) {
+        copyMasksFrom(o);
+        apmMax = o.apmMax;
+        aqmMax = o.aqmMax;
+        admMax = o.admMax;
+    }
+
     ApMatrix snapshot() {
         ApMatrix m = new ApMatrix();
         m.copyMasksFrom(this);

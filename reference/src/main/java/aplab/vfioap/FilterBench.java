@@ -29,7 +29,7 @@ public final class FilterBench {
         long[][] out = new long[ApMask.BITS][4];
         for (int a = 0; a < ApMask.BITS; a++) {
             for (int w = 0; w < 4; w++) {
-                out[a][w] = m.passable[a].word(w);
+                out[a][w] = m.passableRow(a).word(w);
             }
         }
         return out;

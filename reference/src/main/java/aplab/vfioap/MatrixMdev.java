@@ -26,17 +26,79 @@ public final class MatrixMdev {
     /** A remove waits for the guest to let the device go (a kernel without the request callback). */
     volatile boolean removePending;
     final Map<Apqn, VfioApQueue> qtable = new TreeMap<>();
-    /** For each APID, the APQIs of linked queues that can be passed through (an index of qtable). */
+    /**
+     * For each APID, the APQIs of linked queues that can be passed through (an index of qtable).
+     * A row is allocated when first set (most of 256 adapters never have a linked queue): read it
+     * with {@link #passableRow}, change it with {@link #passableRowForUpdate}.
+     */
     final ApMask[] passable = new ApMask[ApMask.BITS];
+    private static final ApMask NO_PASSABLE = new ApMask();
     final ApMask apmAdd = new ApMask();
     final ApMask aqmAdd = new ApMask();
     final ApMask admAdd = new ApMask();
 
     MatrixMdev(String uuid) {
         this.uuid = uuid;
-        for (int i = 0; i < passable.length; i++) {
-            passable[i] = new ApMask();
+    }
+
+    /**
+     * The mdev's matrix and shadow APCB (masks word by word, then the limits) and its linked APQNs
+     * ({@code apid << 8 | apqi}, ascending) as numbers, without copying anything: for state
+     * fingerprints. Call it under {@code mdevs_lock}.
+     */
+    public void digest(java.util.function.LongConsumer out) {
+        for (ApMatrix x : new ApMatrix[] {matrix, shadowApcb}) {
+            for (ApMask mask : new ApMask[] {x.apm, x.aqm, x.adm}) {
+                for (int w = 0; w < ApMask.BITS / 64; w++) {
+                    out.accept(mask.word(w));
+                }
+            }
+            out.accept(((long) x.apmMax << 32) | ((long) x.aqmMax << 16) | x.admMax);
         }
+        out.accept(qtable.size());
+        for (Apqn a : qtable.keySet()) { // a TreeMap: ascending
+            out.accept(((long) a.apid() << 8) | a.apqi());
+        }
+    }
+
+    /** The passable APQIs of adapter {@code apid} (an empty mask if none; do not change it). */
+    ApMask passableRow(int apid) {
+        ApMask row = passable[apid];
+        return row == null ? NO_PASSABLE : row;
+    }
+
+    /** The row of adapter {@code apid}, allocated if needed, to be changed. */
+    ApMask passableRowForUpdate(int apid) {
+        ApMask row = passable[apid];
+        if (row == null) {
+            row = new ApMask();
+            passable[apid] = row;
+        }
+        return row;
+    }
+
+    /**
+     * A copy for a copied host: every field; {@code kvm} and the queues of {@code qtable} are
+     * replaced by their images ({@code kvmImage}, {@code queueImage}), which must already exist.
+     */
+    MatrixMdev copy(java.util.function.UnaryOperator<Kvm> kvmImage,
+            java.util.function.UnaryOperator<VfioApQueue> queueImage) {
+        MatrixMdev c = new MatrixMdev(uuid);
+        c.matrix.copyFrom(matrix);
+        c.shadowApcb.copyFrom(shadowApcb);
+        c.kvm = kvm == null ? null : kvmImage.apply(kvm);
+        c.open = open;
+        c.removing = removing;
+        qtable.forEach((apqn, q) -> c.qtable.put(apqn, queueImage.apply(q)));
+        for (int i = 0; i < passable.length; i++) {
+            if (passable[i] != null && !passable[i].isEmpty()) {
+                c.passable[i] = passable[i].copy();
+            }
+        }
+        c.apmAdd.assign(apmAdd);
+        c.aqmAdd.assign(aqmAdd);
+        c.admAdd.assign(admAdd);
+        return c;
     }
 
     public String uuid() {

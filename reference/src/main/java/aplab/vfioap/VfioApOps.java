@@ -65,6 +65,55 @@ public final class VfioApOps implements ApDriver {
         this.matrixDev = new MatrixDev(lockdep, version, bus.qci());
     }
 
+    /**
+     * A copy of the driver for a copied host ({@link aplab.host.Host#copy}) on {@code lockdep} and
+     * the copied {@code bus}: {@code matrix_dev} (its info, its mdevs in list order, available
+     * instances), every mdev and every {@code vfio_ap_queue} (of the old bus's queues and of the
+     * mdevs' qtables), injected faults, counters and the reset log; no tracer. {@code images} maps
+     * old objects to new: it must hold the copy of every {@link Kvm} an mdev points to, and gets
+     * every mdev and vfio_ap_queue copied here. Call it on a quiescent host.
+     */
+    public VfioApOps copy(LockDep lockdep, ApBus bus, java.util.IdentityHashMap<Object, Object> images) {
+        VfioApOps c = new VfioApOps(lockdep, version, bus, planted);
+        c.matrixDev.info = matrixDev.info;
+        c.matrixDev.availableInstances = matrixDev.availableInstances;
+        java.util.function.UnaryOperator<VfioApQueue> queueImage = q -> (VfioApQueue) images.computeIfAbsent(q, k -> {
+            VfioApQueue n = new VfioApQueue(q.apqn());
+            n.resetRc = q.resetRc;
+            n.resets = q.resets;
+            return n;
+        });
+        for (aplab.ap.ApQueue q : this.bus.queues().values()) {
+            if (q.drvdata() instanceof VfioApQueue vq) {
+                queueImage.apply(vq);
+            }
+        }
+        List<MatrixMdev> mdevs = new ArrayList<>();
+        for (MatrixMdev m : matrixDev.mdevList) {
+            MatrixMdev n = m.copy(k -> (Kvm) java.util.Objects.requireNonNull(images.get(k), "no image of a kvm"), queueImage);
+            images.put(m, n);
+            mdevs.add(n);
+        }
+        c.matrixDev.mdevList.addAll(mdevs);
+        for (var e : new ArrayList<>(images.entrySet())) {
+            if (e.getKey() instanceof VfioApQueue old && old.matrixMdev != null) {
+                MatrixMdev owner = (MatrixMdev) images.get(old.matrixMdev);
+                ((VfioApQueue) e.getValue()).matrixMdev = owner != null ? owner : old.matrixMdev.copy(k -> (Kvm) images.get(k), queueImage);
+            }
+        }
+        synchronized (resetLog) {
+            c.resetLog.addAll(resetLog);
+        }
+        synchronized (zapqFaults) {
+            c.zapqFaults.putAll(zapqFaults);
+        }
+        synchronized (guestUpdates) {
+            c.guestUpdates.putAll(guestUpdates);
+        }
+        c.lastPrevApm = lastPrevApm;
+        return c;
+    }
+
     public MatrixDev matrixDev() {
         return matrixDev;
     }
@@ -617,7 +666,10 @@ public final class VfioApOps implements ApDriver {
 
     private void unlinkQueue(MatrixMdev m, VfioApQueue q) {
         if (m.qtable.remove(q.apqn(), q)) {
-            m.passable[q.apqn().apid()].clear(q.apqn().apqi());
+            ApMask row = m.passable[q.apqn().apid()];
+            if (row != null) {
+                row.clear(q.apqn().apqi());
+            }
         }
         if (q.matrixMdev == m) {
             q.matrixMdev = null;
@@ -625,11 +677,13 @@ public final class VfioApOps implements ApDriver {
     }
 
     private void updatePassable(MatrixMdev m, VfioApQueue q) {
-        ApMask row = m.passable[q.apqn().apid()];
         if (m.qtable.get(q.apqn()) == q && q.passable(has(Commit.PASS_DECONFIGURED))) {
-            row.set(q.apqn().apqi());
+            m.passableRowForUpdate(q.apqn().apid()).set(q.apqn().apqi());
         } else {
-            row.clear(q.apqn().apqi());
+            ApMask row = m.passable[q.apqn().apid()];
+            if (row != null) {
+                row.clear(q.apqn().apqi());
+            }
         }
     }
 
@@ -674,13 +728,14 @@ public final class VfioApOps implements ApDriver {
     }
 
     private ApMask lastPrevApm;
+    private ApMask lastPrevAqm;
 
     private void traceFilter(String function, MatrixMdev m, boolean changed) {
         var t = filterTracer;
         if (t != null) {
-            t.accept(function + ": prev_shadow_apm=" + lastPrevApm.toIdList(2) + " shadow_apm="
-                    + m.shadowApcb.apm.toIdList(2) + " shadow_aqm=" + m.shadowApcb.aqm.toIdList(4)
-                    + (changed ? " changed" : " unchanged"));
+            t.accept(function + ": prev_shadow_apm=" + lastPrevApm.toIdList(2) + " prev_shadow_aqm="
+                    + lastPrevAqm.toIdList(4) + " -> shadow_apm=" + m.shadowApcb.apm.toIdList(2) + " shadow_aqm="
+                    + m.shadowApcb.aqm.toIdList(4) + (changed ? " changed" : " unchanged"));
         }
     }
 
@@ -689,6 +744,7 @@ public final class VfioApOps implements ApDriver {
         ApMask prevShadowApm = m.shadowApcb.apm.copy();
         ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
         lastPrevApm = prevShadowApm;
+        lastPrevAqm = prevShadowAqm;
         m.shadowApcb.init(info);
         apmFiltered.clearAll();
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
@@ -697,7 +753,7 @@ public final class VfioApOps implements ApDriver {
         // that an assigned domain the host lacks drops every adapter
         ApMask shadowAqm = has(Commit.LOOP_OVER_SHADOW) ? m.shadowApcb.aqm : m.matrix.aqm;
         for (int apid = m.shadowApcb.apm.next(0); apid >= 0; apid = m.shadowApcb.apm.next(apid + 1)) {
-            if (!shadowAqm.subsetOf(m.passable[apid])) {
+            if (!shadowAqm.subsetOf(m.passableRow(apid))) {
                 m.shadowApcb.apm.clear(apid);
                 if (prevShadowApm.test(apid)) {
                     apmFiltered.set(apid);
@@ -745,11 +801,12 @@ public final class VfioApOps implements ApDriver {
         ApMask prevShadowApm = m.shadowApcb.apm.copy();
         lastPrevApm = prevShadowApm;
         ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
+        lastPrevAqm = prevShadowAqm;
         m.shadowApcb.init(info);
         m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
         m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
         apm.forEach(apid -> {
-            if (!aqm.subsetOf(m.passable[apid])) {
+            if (!aqm.subsetOf(m.passableRow(apid))) {
                 m.shadowApcb.apm.clear(apid);
             }
         });
@@ -762,7 +819,13 @@ public final class VfioApOps implements ApDriver {
     boolean filterCdoms(MatrixMdev m) {
         ApMask prevShadowAdm = m.shadowApcb.adm.copy();
         m.shadowApcb.adm.assign(m.matrix.adm.and(matrixDev.info.adm()));
-        return !prevShadowAdm.equals(m.shadowApcb.adm);
+        boolean changed = !prevShadowAdm.equals(m.shadowApcb.adm);
+        var t = filterTracer;
+        if (t != null) {
+            t.accept("vfio_ap_mdev_filter_cdoms: prev_shadow_adm=" + prevShadowAdm.toIdList(4) + " -> shadow_adm="
+                    + m.shadowApcb.adm.toIdList(4) + (changed ? " changed" : " unchanged"));
+        }
+        return changed;
     }
 
     /**
@@ -771,6 +834,10 @@ public final class VfioApOps implements ApDriver {
      */
     void updateGuestApcb(MatrixMdev m) {
         Kvm kvm = m.kvm;
+        var t = filterTracer;
+        if (t != null) {
+            t.accept("vfio_ap_mdev_update_guest_apcb: " + (kvm == null ? "no guest" : "kvm_arch_crypto_set_masks"));
+        }
         if (kvm != null) {
             kvm.setMasks(m.shadowApcb.apm, m.shadowApcb.aqm, m.shadowApcb.adm);
             guestUpdates.merge(m.uuid(), 1, Integer::sum);

@@ -130,14 +130,15 @@ class ExplainTest {
                 "echo " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
                 "echo 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_adapter",
                 "echo 4 > /sys/devices/vfio_ap/matrix/" + U1 + "/assign_domain");
-        String snap = Snapshot.capture(SysfsImage.of(s.host())).format()
+        // a host state the model cannot reach, written as a snapshot (its closing line made anew)
+        String snap = Snapshot.capture(SysfsImage.of(s.host())).format().replaceAll("end bytes=.*\n$", "")
                 .replace("apmask 0xf9ff", "apmask 0xfdff")
                 .replace("queue 05.0004 driver=vfio_ap config=1 online=- status=assigned",
                         "queue 05.0004 driver=cex4queue config=1 online=1 status=-")
                 .replace("queue 05.0047 driver=vfio_ap config=1 online=- status=unassigned",
                         "queue 05.0047 driver=cex4queue config=1 online=1 status=-");
         Path f = dir.resolve("odd.snap");
-        Files.writeString(f, snap);
+        Files.writeString(f, Snapshot.withEnd(snap));
         HostLoader.Loaded l = HostLoader.load(f, null);
         assertThat(l.findings()).anySatisfy(x -> assertThat(x).startsWith("the model refuses 'echo 0x4 > " + U1
                 + "/assign_domain', which the host's state implies: bash: echo: write error: Cannot assign requested address"));
@@ -227,7 +228,7 @@ class ExplainTest {
         assertThat(r.err()).isEqualTo("aplab: " + bad + ":2: code block opened here is never closed\n");
         Files.writeString(bad, "just prose\n");
         r = aplab("explain", bad.toString());
-        assertThat(r.err().strip()).endsWith("bad.md: neither a host snapshot (no 'aplab-snapshot 1' line) nor a transcript "
+        assertThat(r.err().strip()).endsWith("bad.md: neither a host snapshot (no 'aplab-snapshot 2' line) nor a transcript "
                 + "with commands (no ```console block with '$ ' lines)");
     }
 

@@ -2,204 +2,116 @@ package aplab.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aplab.ap.ApConfigInfo;
-import aplab.ap.ApMask;
-import aplab.ap.CardType;
 import aplab.check.HostOp;
 import aplab.check.Invariants;
 import aplab.host.Host;
 import aplab.kernel.Errno;
 import aplab.kernel.Kernel;
 import aplab.sysfs.Sysfs;
-import aplab.sysfs.SysfsException;
-import java.util.ArrayList;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
- * Every writable sysfs attribute of the model, fed random and structured junk: the write either
- * succeeds or fails with an errno (never another exception), a refused store changes nothing (the
- * whole host state, counters included), and the invariants hold afterwards either way.
+ * Every writable sysfs attribute of the model, fed whatever the fuzzer makes: the write is accepted
+ * or refused with an errno (never another exception); a refused store changes nothing at all (the
+ * whole {@link aplab.host.HostState#withCounters} state, counters included); on mainline the
+ * invariants hold afterwards either way.
  *
- * <p>The main properties run jqwik's default number of tries (1000); a longer run raises it:
- * {@code mvn -B -pl reference test -Dtest='*FuzzTest' -Djqwik.tries.default=50000}.
+ * <p>Input: a first line {@code [KERNEL ]PATH} (KERNEL 5.17 or 6.0, else mainline; a PATH that is
+ * not a writable file picks one by its hash), then the bytes written. The committed inputs
+ * ({@code src/test/resources/aplab/fuzz/AttributeFuzzTestInputs/anyWrite}) run in every build;
+ * {@code JAZZER_FUZZ=1} fuzzes (README, "Fuzzing").
  */
 class AttributeFuzzTest {
-    static final String U1 = "11111111-1111-1111-1111-111111111111";
-    static final String U2 = "22222222-2222-2222-2222-222222222222";
-    private static final AtomicLong TRIED = new AtomicLong();
-    private static final AtomicLong REFUSED = new AtomicLong();
-    private static final Map<String, AtomicLong> ERRNOS = new ConcurrentHashMap<>();
+    static final Fuzz.Tally TALLY = new Fuzz.Tally("attributes");
 
-    /** A host with something everywhere: both adapters' queues with vfio_ap, a running guest, two mdevs. */
-    static Host richHost(Kernel v) {
-        Host host = new Host(v, Set.of());
-        Sysfs s = new Sysfs(host);
-        host.configure(new ApConfigInfo(ApMask.of(5, 6, 7), ApMask.of(4, 0x47), ApMask.of(4, 0x47, 0x99), true, 255, 255),
-                CardType.DEFAULT);
-        s.write(HostOp.APMASK, "-5,-6\n");
-        s.write(HostOp.CREATE, U1 + "\n");
-        s.write(HostOp.CREATE, U2 + "\n");
-        for (String a : List.of("assign_adapter 5", "assign_adapter 6", "assign_domain 4", "assign_domain 0x47",
-                "assign_control_domain 4")) {
-            String[] f = a.split(" ");
-            s.write(HostOp.mdev(U1, f[0]), f[1] + "\n");
+    @FuzzTest(maxDuration = "10m")
+    @DictionaryEntries({"/sys/bus/ap/apmask\\x0A", "/sys/bus/ap/aqmask\\x0A", "assign_adapter", "assign_domain",
+        "assign_control_domain", "ap_config", "/sys/devices/vfio_ap/matrix/", Fuzz.U1, Fuzz.U2, "0x", "+", "-", ",",
+        "05.0004", "06.0047", "5.17 ", "6.0 ", "\\x0A", "0x47", "255", "256"})
+    void anyWrite(byte[] input) {
+        String in = Fuzz.latin1(input);
+        String head = Fuzz.firstLine(in);
+        String data = Fuzz.afterFirstLine(in);
+        Kernel v = Kernel.MAINLINE;
+        int sp = head.indexOf(' ');
+        if (sp > 0 && !head.startsWith("/")) {
+            v = Fuzz.kernel(head.substring(0, sp));
+            head = head.substring(sp + 1);
         }
-        try {
-            s.write(HostOp.mdev(U2, "assign_adapter"), "0x10\n");
-        } catch (SysfsException e) {
-            // 5.17 wants the queues bound to vfio_ap before an assignment; adapter 0x10 has none
-        }
-        if (v.has(aplab.kernel.Commit.SHADOW_APCB)) {
-            host.startGuest("g1", List.of(U1));
-            s.write(HostOp.driver("vfio_ap", "unbind"), "06.0047\n");
-        }
-        return host;
+        String path = Fuzz.pick(head, Fuzz.writableFiles(v));
+        write(v, path, data);
     }
 
-    /** Every file a write can open (a write of nothing calls no store, so it changes nothing). */
-    static List<String> writableFiles(Host host) {
-        Sysfs s = new Sysfs(host);
-        List<String> out = new ArrayList<>();
-        walk(s, "/sys", out, new TreeSet<>());
-        return out;
-    }
-
-    private static void walk(Sysfs s, String dir, List<String> out, Set<String> seen) {
-        for (String e : s.list(dir)) {
-            String p = dir + "/" + e;
-            if (s.isDirectory(p)) {
-                // the same mdev and queue directories appear under several paths: walk each once
-                String key = e.matches("[0-9a-f]{8}-.*|[0-9a-f]{2}\\.[0-9a-f]{4}|card[0-9a-f]{2}") ? e : p;
-                if (seen.add(key)) {
-                    walk(s, p, out, seen);
-                }
-                continue;
-            }
-            try {
-                s.write(p, "");
-                out.add(p);
-            } catch (SysfsException x) {
-                // read-only
-            }
-        }
-    }
-
-    @Example
-    void theFuzzedAttributesAreEveryWritableOne() {
-        List<String> files = writableFiles(richHost(Kernel.MAINLINE));
-        List<String> names = files.stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).distinct().sorted().toList();
-        assertThat(names).containsExactlyInAnyOrder("ap_config", "apmask", "aqmask", "assign_adapter",
-                "assign_control_domain", "assign_domain", "bind", "config", "create", "remove", "unassign_adapter",
-                "unassign_control_domain", "unassign_domain", "unbind", "uevent");
-        System.out.println("fuzz: " + files.size() + " writable files: " + names);
-    }
-
-    @Provide
-    Arbitrary<String> mainlineFile() {
-        return Arbitraries.of(writableFiles(richHost(Kernel.MAINLINE)));
-    }
-
-    @Provide
-    Arbitrary<String> junk() {
-        return Junk.any();
-    }
-
-    private static void tryWrite(Kernel v, String path, String data) {
-        Host host = richHost(v);
-        Sysfs sysfs = new Sysfs(host);
-        Invariants.WriteResult r = Invariants.checkedWrite(host, sysfs, path, data);
-        TRIED.incrementAndGet();
+    static void write(Kernel v, String path, String data) {
+        Host host = Fuzz.richHost(v);
+        Invariants.WriteResult r = Invariants.checkedWrite(host, new Sysfs(host), path, data);
+        TALLY.add("writes");
+        TALLY.add("to " + Fuzz.attribute(path));
         if (r.errno() != null) {
-            REFUSED.incrementAndGet();
-            ERRNOS.computeIfAbsent(r.errno().name(), k -> new AtomicLong()).incrementAndGet();
+            TALLY.add("refused " + r.errno().name());
+            if (r.violation() == null) {
+                TALLY.add("refusals-with-state-unchanged");
+            }
+        } else {
+            TALLY.add("accepted");
         }
-        assertThat(r.violation()).as("write %s to %s", Invariants.printable(data), path).isNull();
-        if (v == Kernel.MAINLINE) {
-            assertThat(Invariants.check(host)).as("invariants after %s to %s", Invariants.printable(data), path).isEmpty();
+        String what = "kernel " + v.name() + ": write " + Fuzz.printable(data) + " (" + data.length() + " bytes) to " + path;
+        assertThat(r.violation()).as(what).isNull();
+        if (v.equals(Kernel.MAINLINE)) {
+            assertThat(Invariants.check(host)).as("invariants after %s", what).isEmpty();
         }
     }
 
-    @Property(seed = "20261124", shrinking = ShrinkingMode.FULL)
-    void anyWriteToAnyAttributeIsAnErrnoOrAccepted(@ForAll("mainlineFile") String path, @ForAll("junk") String data) {
-        tryWrite(Kernel.MAINLINE, path, data);
+    /** The committed inputs' first lines, from the classpath (the resources directory). */
+    static List<String> committedHeads(Class<?> c, String method) throws IOException, URISyntaxException {
+        var url = c.getResource(c.getSimpleName() + "Inputs/" + method);
+        assertThat(url).as("committed inputs of %s.%s", c.getSimpleName(), method).isNotNull();
+        try (Stream<Path> s = Files.list(Path.of(url.toURI()))) {
+            return s.sorted().map(p -> {
+                try {
+                    return Fuzz.firstLine(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
     }
 
-    @Property(seed = "17")
-    void numbersToTheIdAttributes(@ForAll("idAttribute") String path, @ForAll("number") String data) {
-        tryWrite(Kernel.MAINLINE, path, data);
-    }
-
-    @Provide
-    Arbitrary<String> idAttribute() {
-        List<String> ids = new ArrayList<>();
-        for (String u : List.of(U1, U2)) {
-            for (String a : List.of("assign_adapter", "unassign_adapter", "assign_domain", "unassign_domain",
-                    "assign_control_domain", "unassign_control_domain", "remove")) {
-                ids.add(HostOp.mdev(u, a));
+    @Test
+    void theCommittedInputsWriteToEveryWritableAttribute() throws Exception {
+        TreeSet<String> writable = new TreeSet<>();
+        Fuzz.writableFiles(Kernel.MAINLINE).forEach(p -> writable.add(Fuzz.attribute(p)));
+        TreeSet<String> reached = new TreeSet<>();
+        for (String head : committedHeads(AttributeFuzzTest.class, "anyWrite")) {
+            String p = head.startsWith("/") ? head : head.substring(head.indexOf(' ') + 1);
+            if (Fuzz.writableFiles(Kernel.MAINLINE).contains(p)) {
+                reached.add(Fuzz.attribute(p));
             }
         }
-        ids.add(HostOp.card(5));
-        return Arbitraries.of(ids);
+        System.out.println("fuzz: " + writable.size() + " writable attribute names, " + Fuzz.writableFiles(
+                Kernel.MAINLINE).size() + " writable files; committed inputs name " + reached.size() + " of them");
+        TreeSet<String> missing = new TreeSet<>(writable);
+        missing.removeAll(reached);
+        assertThat(missing).as("writable attributes no committed input of AttributeFuzzTestInputs/anyWrite writes to"
+                + " (add a file whose first line is the path)").isEmpty();
     }
 
-    @Provide
-    Arbitrary<String> number() {
-        return Junk.number();
-    }
-
-    @Property(tries = 800, seed = "60")
-    void masksToApmaskAqmaskAndApConfig(@ForAll("maskFile") String path, @ForAll("mask") String data) {
-        tryWrite(Kernel.MAINLINE, path, data);
-    }
-
-    @Provide
-    Arbitrary<String> maskFile() {
-        return Arbitraries.of(HostOp.APMASK, HostOp.AQMASK, HostOp.mdev(U1, "ap_config"), HostOp.mdev(U2, "ap_config"));
-    }
-
-    @Provide
-    Arbitrary<String> mask() {
-        return Arbitraries.oneOf(Junk.maskList(), Junk.apConfig(), Junk.number());
-    }
-
-    @Property(tries = 300, seed = "517")
-    void olderKernelsRefuseJunkToo(@ForAll("olderKernel") Kernel v, @ForAll("junk") String data,
-            @ForAll("anyAttr") String attr) {
-        Host host = richHost(v);
-        List<String> files = writableFiles(host).stream().filter(p -> p.endsWith("/" + attr)).toList();
-        for (String p : files) {
-            tryWrite(v, p, data);
-        }
-    }
-
-    @Provide
-    Arbitrary<Kernel> olderKernel() {
-        return Arbitraries.of(Kernel.V5_17, Kernel.V6_0);
-    }
-
-    @Provide
-    Arbitrary<String> anyAttr() {
-        return Arbitraries.of("apmask", "aqmask", "assign_adapter", "unassign_domain", "assign_control_domain", "create",
-                "remove", "bind", "unbind", "config");
-    }
-
-    @Example
+    @Test
     void aFewKnownAnswers() {
-        Host host = richHost(Kernel.MAINLINE);
+        Host host = Fuzz.richHost(Kernel.MAINLINE);
         Sysfs s = new Sysfs(host);
         Map<String, Errno> expect = new TreeMap<>();
         expect.put("-1", Errno.EINVAL);
@@ -209,15 +121,14 @@ class AttributeFuzzTest {
         expect.put("5 ", Errno.EINVAL);
         expect.put("\u00a05", Errno.EINVAL);
         for (Map.Entry<String, Errno> e : expect.entrySet()) {
-            Invariants.WriteResult r = Invariants.checkedWrite(host, s, HostOp.mdev(U2, "assign_domain"), e.getKey() + "\n");
-            assertThat(r.errno()).as(Invariants.printable(e.getKey())).isEqualTo(e.getValue());
+            Invariants.WriteResult r = Invariants.checkedWrite(host, s, HostOp.mdev(Fuzz.U2, "assign_domain"), e.getKey() + "\n");
+            assertThat(r.errno()).as(Fuzz.printable(e.getKey())).isEqualTo(e.getValue());
             assertThat(r.violation()).isNull();
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void report() {
-        System.out.println("fuzz: attributes: " + TRIED.get() + " writes tried, " + REFUSED.get()
-                + " refused with an errno (" + new TreeMap<>(ERRNOS) + "), 0 crashes, 0 state changes on refusal");
+        System.out.println(TALLY.summary());
     }
 }

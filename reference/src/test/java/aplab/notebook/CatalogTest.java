@@ -25,7 +25,7 @@ class CatalogTest {
         assertThat(Corpus.notebooks(root)).hasSize(19);
         for (Path nb : Corpus.notebooks(root)) {
             String ref = "notebooks/" + nb.getFileName();
-            String title = NotebookSource.read(nb).cells().get(0).text().lines().findFirst().orElse("").replaceFirst("^#+\\s*", "");
+            String title = NotebookSource.read(nb).body().get(0).text().lines().findFirst().orElse("").replaceFirst("^#+\\s*", "");
             assertThat(byScript).as("an alias for %s", ref).containsEntry(ref, title);
         }
         assertThat(aliases.has("aplab")).isTrue();

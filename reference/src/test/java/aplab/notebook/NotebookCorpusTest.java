@@ -29,7 +29,7 @@ class NotebookCorpusTest {
         List<Path> files = Corpus.notebooks(root());
         assertThat(files).as("notebooks").isNotEmpty();
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-            Notebook.Result r = Corpus.run(f);
+            Notebook.Result r = CorpusCache.run(f);
             assertThat(r.failure()).as("%s threw", f.getFileName()).isEmpty();
             String md = NotebookRender.markdown(r);
             checkIpynb(r);

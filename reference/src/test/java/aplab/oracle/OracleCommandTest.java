@@ -78,6 +78,28 @@ class OracleCommandTest {
     }
 
     @Test
+    void knownDifferencesAreReportedAndAListedFileThatPassesFails() throws IOException {
+        Path stub = OracleStubs.stubScript(dir, "stub", "--kernel", K);
+        Path wrong = file("wrong.md", WRONG);
+        Path good = file("good.md", GOOD);
+        Path list = file("known.txt", "# why these differ\n" + wrong + "  ap_bus: a reason\n");
+        Run r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", list.toString(),
+                wrong.toString(), good.toString());
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("-0x08", "known differences (1 files, listed in " + list + "; diffs above):\n  " + wrong
+                + ": ap_bus: a reason\n").endsWith("1 passed, 0 failed\n");
+        Path stale = file("stale.txt", good + " fixed long ago\n");
+        Run s = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", stale.toString(), good.toString());
+        assertThat(s.status()).isEqualTo(1);
+        assertThat(s.out()).contains(good + ": listed in " + stale + " as a known difference, but it passes now: take it off the list")
+                .endsWith("0 passed, 1 failed\n");
+        Run bad = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", file("bad.txt", "lonely\n").toString(),
+                good.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("kernel-oracle: " + dir.resolve("bad.txt") + ":1: a known difference needs a reason after the file name\n");
+    }
+
+    @Test
     void noOracleOrADeadOneIsOneLine() throws IOException {
         Run none = aplab("oracle", "check", "--kernel", K, "--oracle", dir.resolve("missing-exe").toString(), "x.md");
         assertThat(none.status()).isEqualTo(2);

@@ -98,6 +98,8 @@ class ShellCompleterTest {
         assertThat(complete("aplab host --type CEX7")).containsExactly("CEX7C", "CEX7A", "CEX7P");
         assertThat(complete("aplab guest start g1 --mdev ")).containsExactly(U1);
         assertThat(complete("aplab kernel ")).containsAll(KernelNames.all()).contains("--with", "--without", "--list");
+        assertThat(complete("aplab kernel 6.12 --without always")).containsExactly("always-filter-entire-matrix");
+        assertThat(complete("aplab s390-tools 2.4")).contains("2.40", "2.43");
         assertThat(complete("aplab guest stop ")).isEmpty();
         run("aplab guest start g1 --mdev " + U1);
         assertThat(complete("aplab guest stop ")).containsExactly("g1");
@@ -110,5 +112,7 @@ class ShellCompleterTest {
         assertThat(complete("lszcrypt -c ")).containsExactly("05", "06");
         assertThat(complete("lszcrypt 06")).containsExactly("06", "06.0004", "06.0047");
         assertThat(complete("lszcrypt --v")).containsExactly("--verbose");
+        assertThat(complete("ap-check -e pre -a start -u ")).containsExactly(U1);
+        assertThat(complete("ap-check --u")).containsExactly("--udev-masks");
     }
 }

@@ -43,8 +43,8 @@ class CaptureHostTest {
         assertThat(facts(expected)).contains(
                 "kernel 6.19.0-aplab-mainline\n",
                 "features guest_matrix hotplug ap_config\n",
-                "card 05 type=CEX8C hwtype=14 config=1 online=1 functions=0x92800000 driver=cex4card\n",
-                "card 07 type=CEX8P hwtype=14 config=0 online=0 functions=0x06800000 driver=cex4card\n",
+                "card 05 type=CEX8C hwtype=14 config=1 online=1 functions=0x92800000 driver=cex4card depth=8\n",
+                "card 07 type=CEX8P hwtype=14 config=0 online=0 functions=0x06800000 driver=cex4card depth=8\n",
                 "queue 05.0004 driver=vfio_ap config=1 online=- status=unassigned\n",
                 "queue 07.0004 driver=cex4queue config=0 online=0 status=-\n",
                 "queue 05.0047 driver=vfio_ap config=1 online=- status=in_use\n",

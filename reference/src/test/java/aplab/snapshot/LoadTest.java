@@ -52,14 +52,14 @@ class LoadTest {
         if (!guestMatrix) {
             text = text.replace("  guest_matrix 05.0004 05.0047", "  guest_matrix -");
         }
-        Snapshot s = Snapshot.parse("k", text);
+        Snapshot s = Snapshot.parse("k", Snapshot.withEnd(text));
         assertThat(Rebuild.plan(s, null).kernel().release()).isEqualTo(model);
         assertThat(Rebuild.plan(s, Kernel.V6_0).kernel()).isEqualTo(Kernel.V6_0);
     }
 
     @Test
     void agreementReportAndStatus() throws Exception {
-        Path snap = write("host.snap", SnapshotParseTest.good());
+        Path snap = write("host.snap", Snapshot.withEnd(SnapshotParseTest.good()));
         Run r = aplab("load", snap.toString());
         assertThat(r.status()).isZero();
         assertThat(r.out()).isEqualTo("snapshot " + snap + ": kernel 6.12.0-55.el10.s390x, modelled as Linux 6.12 (Linux 6.12 to 6.18, "
@@ -75,9 +75,9 @@ class LoadTest {
     @Test
     void guestMatrixDisagreementIsAFinding() throws Exception {
         // the host claims the guest has adapter 06 although queue 06.0047 is bound to no driver
-        String text = SnapshotParseTest.good().replace("  guest_matrix 05.0004 05.0047", "  guest_matrix 05.0004 05.0047 06.0004 06.0047")
+        String text = Snapshot.withEnd(SnapshotParseTest.good().replace("  guest_matrix 05.0004 05.0047", "  guest_matrix 05.0004 05.0047 06.0004 06.0047")
                 .replace("queue 06.0004 driver=vfio_ap config=1 online=- status=assigned",
-                        "queue 06.0004 driver=vfio_ap config=1 online=- status=in_use");
+                        "queue 06.0004 driver=vfio_ap config=1 online=- status=in_use"));
         Path snap = write("odd.snap", text);
         Run r = aplab("load", snap.toString());
         assertThat(r.status()).isEqualTo(1);
@@ -99,7 +99,7 @@ class LoadTest {
                 .replace("queue 05.0004 driver=vfio_ap", "queue 05.0004 driver=cex4queue")
                 .replace("apmask 0xf9ff", "apmask 0xf9ff") + "";
         text = text.replace("queue 06.0047 driver=- config=1 online=- status=-\n", "");
-        HostLoader.Loaded l = HostLoader.load("x.snap", text, null);
+        HostLoader.Loaded l = HostLoader.load("x.snap", Snapshot.withEnd(text), null);
         assertThat(l.plan().notes()).containsExactly("card 06 type CEX3C is not modelled (the model knows CEX4 to CEX8): modelled as CEX8C");
         assertThat(l.findings()).contains(
                 "queue 05.0004: the host has it bound to cex4queue, the model to vfio_ap (apmask/aqmask give it to vfio_ap)",
@@ -108,7 +108,7 @@ class LoadTest {
 
     @Test
     void unreadableSnapshotsAreOneLineAndStatus2() throws Exception {
-        Path bad = write("bad.snap", SnapshotParseTest.good().replace("apmask 0xf9", "apmask 0xz9"));
+        Path bad = write("bad.snap", Snapshot.withEnd(SnapshotParseTest.good().replace("apmask 0xf9", "apmask 0xz9")));
         Run r = aplab("load", bad.toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("aplab: " + bad + ":10: apmask: '0xz9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "
@@ -116,7 +116,7 @@ class LoadTest {
         Path md = write("t.md", "```console\n$ aplab host --adapters 5 --domains 4\n```\n");
         r = aplab("load", md.toString());
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("aplab: " + md + ":1: not an aplab host snapshot: the first line must be 'aplab-snapshot 1' "
+        assertThat(r.err()).isEqualTo("aplab: " + md + ":1: not an aplab host snapshot: the first line must be 'aplab-snapshot 2' "
                 + "(made by tools/capture-host)\n");
         assertThat(aplab("load", dir.resolve("none").toString()).err()).isEqualTo("aplab: " + dir.resolve("none") + ": no such file\n");
         assertThat(aplab("load", "--kernel", "4.0", md.toString()).err()).startsWith("aplab: load: unknown kernel '4.0'");
@@ -124,7 +124,7 @@ class LoadTest {
 
     @Test
     void sysfsImageOfTheRebuiltHost() throws Exception {
-        Path snap = write("host.snap", SnapshotParseTest.good());
+        Path snap = write("host.snap", Snapshot.withEnd(SnapshotParseTest.good()));
         Path img = dir.resolve("img");
         assertThat(aplab("load", snap.toString(), "--sysfs-image", img.toString()).status()).isZero();
         assertThat(Files.readString(img.resolve("sys/devices/vfio_ap/matrix/" + U1 + "/guest_matrix"))).isEqualTo("05.0004\n05.0047\n");
@@ -148,7 +148,7 @@ class LoadTest {
 
     @Test
     void shellFromASnapshotOrATranscript() throws Exception {
-        Path snap = write("host.snap", SnapshotParseTest.good());
+        Path snap = write("host.snap", Snapshot.withEnd(SnapshotParseTest.good()));
         InputStream saved = System.in;
         try {
             System.setIn(new ByteArrayInputStream(("cat /sys/devices/vfio_ap/matrix/" + U1 + "/guest_matrix\n"
@@ -171,7 +171,7 @@ class LoadTest {
 
     @Test
     void copiesAreIndependent() throws Exception {
-        HostLoader.Loaded l = HostLoader.load("h.snap", SnapshotParseTest.good(), null);
+        HostLoader.Loaded l = HostLoader.load("h.snap", Snapshot.withEnd(SnapshotParseTest.good()), null);
         Session a = l.session();
         Session b = l.session();
         assertThat(a.execute("echo 5 > /sys/devices/vfio_ap/matrix/" + U1 + "/unassign_adapter")).isEmpty();

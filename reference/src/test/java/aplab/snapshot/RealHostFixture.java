@@ -116,7 +116,8 @@ public final class RealHostFixture {
     public static String facts(String snapshot) {
         StringBuilder b = new StringBuilder();
         for (String l : snapshot.split("\n")) {
-            if (!l.startsWith("#")) {
+            // the comment (a date) and so the closing line's cksum differ between the script and its twin
+            if (!l.startsWith("#") && !l.startsWith("end bytes=")) {
                 b.append(l).append('\n');
             }
         }

@@ -22,7 +22,7 @@ class SnapshotParseTest {
     static String good() {
         return String.join("\n",
                 "# aplab host snapshot",                                                  // 1
-                "aplab-snapshot 1",                                                       // 2
+                "aplab-snapshot 2",                                                       // 2
                 "kernel 6.12.0-55.el10.s390x",                                            // 3
                 "features guest_matrix hotplug ap_config",                                // 4
                 "ap_adapter_mask 0x0600000000000000000000000000000000000000000000000000000000000000",
@@ -47,7 +47,7 @@ class SnapshotParseTest {
 
     @Test
     void goodParsesAndRoundTrips() throws Exception {
-        Snapshot s = Snapshot.parse("good.snap", good());
+        Snapshot s = Snapshot.parse("good.snap", Snapshot.withEnd(good()));
         assertThat(s.cards()).hasSize(2);
         assertThat(s.queues().get(3).driver()).isNull();
         assertThat(s.mdevs().get(0).guest()).isEqualTo("vm1");
@@ -65,8 +65,8 @@ class SnapshotParseTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '^', ignoreLeadingAndTrailingWhitespace = false, value = {
-        "2^aplab-snapshot 2^2^unsupported snapshot version 'aplab-snapshot 2' (this aplab reads 'aplab-snapshot 1')",
-        "2^hello^2^not an aplab host snapshot: the first line must be 'aplab-snapshot 1' (made by tools/capture-host)",
+        "2^aplab-snapshot 1^2^unsupported snapshot version 'aplab-snapshot 1' (this aplab reads 'aplab-snapshot 2'; capture the host again with tools/capture-host)",
+        "2^hello^2^not an aplab host snapshot: the first line must be 'aplab-snapshot 2' (made by tools/capture-host)",
         "5^ap_adapter_mask 0x06^5^ap_adapter_mask: '0x06' is not a 256-bit mask (0x and 64 hex digits)",
         "6^ap_usage_domain_mask not supported^6^ap_usage_domain_mask is 'not supported': the host has no QCI (AP configuration information), which the model needs",
         "8^ap_max_adapter_id 300^8^ap_max_adapter_id: '300' is not a number 0-255",
@@ -90,21 +90,23 @@ class SnapshotParseTest {
     })
     void malformed(int line, String with, int errLine, String message) throws Exception {
         Path f = dir.resolve("host.snap");
-        Files.writeString(f, replaceLine(good(), line, with));
+        Files.writeString(f, Snapshot.withEnd(replaceLine(good(), line, with)));
         assertThatThrownBy(() -> Snapshot.read(f)).isInstanceOf(LoadException.class)
                 .extracting(e -> ((LoadException) e).oneLine()).isEqualTo(f + ":" + errLine + ": " + message);
     }
 
     @Test
     void structuralProblems() throws Exception {
-        assertThatThrownBy(() -> Snapshot.parse("s", "")).hasMessage("empty: not an aplab host snapshot (no 'aplab-snapshot 1' line)");
+        assertThatThrownBy(() -> Snapshot.parse("s", "")).hasMessage("empty: not an aplab host snapshot (no 'aplab-snapshot 2' line)");
         String cut = good().substring(0, good().indexOf("apmask"));
         assertThatThrownBy(() -> Snapshot.parse("s", cut)).isInstanceOf(LoadException.class)
+                .extracting(e -> ((LoadException) e).oneLine()).asString().startsWith("s:9: cut short: the last line is not the closing");
+        assertThatThrownBy(() -> Snapshot.parse("s", Snapshot.withEnd(cut))).isInstanceOf(LoadException.class)
                 .extracting(e -> ((LoadException) e).oneLine()).isEqualTo("s:10: the snapshot has no 'apmask' line (is it cut short?)");
-        String noGm = good().replace("  guest_matrix 05.0004 05.0047\n", "");
+        String noGm = Snapshot.withEnd(good().replace("  guest_matrix 05.0004 05.0047\n", ""));
         assertThatThrownBy(() -> Snapshot.parse("s", noGm)).extracting(e -> ((LoadException) e).oneLine())
                 .isEqualTo("s:18: mdev 11111111-1111-1111-1111-111111111111 has no indented 'guest_matrix' line (- if the kernel has none)");
-        assertThatThrownBy(() -> Snapshot.parse("s", "aplab-snapshot 1\n  matrix 05.0004\n"))
+        assertThatThrownBy(() -> Snapshot.parse("s", Snapshot.withEnd("aplab-snapshot 2\n  matrix 05.0004\n")))
                 .extracting(e -> ((LoadException) e).oneLine()).isEqualTo("s:2: 'matrix' before any 'mdev' line");
         assertThatThrownBy(() -> Snapshot.parse("s", good().replace("vm1", "vm\0"))).extracting(e -> ((LoadException) e).oneLine())
                 .isEqualTo("s:18: binary data (NUL byte) in a snapshot");
@@ -115,7 +117,7 @@ class SnapshotParseTest {
         Files.write(latin, new byte[] {'a', (byte) 0xff, '\n'});
         assertThatThrownBy(() -> Snapshot.read(latin)).extracting(e -> ((LoadException) e).oneLine()).isEqualTo(latin + ": not UTF-8 text");
         // CRLF line ends are fine
-        assertThat(Snapshot.parse("crlf", good().replace("\n", "\r\n")).mdevs()).hasSize(1);
+        assertThat(Snapshot.parse("crlf", Snapshot.withEnd(good().replace("\n", "\r\n"))).mdevs()).hasSize(1);
     }
 
     @Test

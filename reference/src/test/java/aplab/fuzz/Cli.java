@@ -1,0 +1,36 @@
+package aplab.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import aplab.cli.Aplab;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** One in-process run of the aplab CLI, and the checks every fuzzed run must pass. */
+record Cli(int status, String out, String err) {
+    static Cli run(String... args) {
+        CommandLine cl = Aplab.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int status = cl.execute(args);
+        return new Cli(status, out.toString(), err.toString());
+    }
+
+    /**
+     * No stack trace, no internal error; exit 2 comes with one error line (picocli may add its
+     * "Try 'aplab CMD --help'" hint as a second).
+     */
+    Cli wellBehaved(String what) {
+        assertThat(out + err).as("output of %s", what).doesNotContain("internal error", "Exception", "\tat ");
+        if (status == 2) {
+            String[] lines = err.split("\n");
+            assertThat(lines[0]).as("error of %s", what).startsWith("aplab: ");
+            assertThat(lines.length == 1 || lines.length == 2 && lines[1].startsWith("Try 'aplab "))
+                    .as("one error line (and the --help hint) from %s, not:%n%s", what, err).isTrue();
+        }
+        return this;
+    }
+}
