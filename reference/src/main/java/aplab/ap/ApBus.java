@@ -404,12 +404,13 @@ public final class ApBus {
     private volatile int maxDomainId = 15;
     private volatile boolean qciInitialised;
 
+    /** Before the first configuration (no QCI yet) the empty machine's values; then the values latched at bus init. */
     public int maxAdapterId() {
-        return maxAdapterId;
+        return qciInitialised ? maxAdapterId : qci.busMaxAdapterId();
     }
 
     public int maxDomainId() {
-        return maxDomainId;
+        return qciInitialised ? maxDomainId : qci.busMaxDomainId();
     }
 
     /**
@@ -538,7 +539,7 @@ public final class ApBus {
 
     /** ap_domain_store: the domain must be in aqmask. */
     public void apDomainStore(String buf) {
-        attributes.domainStore(buf, maxDomainId, aqmask.copy()); // unlocked read, as the kernel's
+        attributes.domainStore(buf, maxDomainId(), aqmask.copy()); // unlocked read, as the kernel's
     }
 
     /**

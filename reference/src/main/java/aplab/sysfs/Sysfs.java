@@ -762,6 +762,8 @@ public final class Sysfs {
                 String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
                 try {
                     store.accept(piece);
+                } catch (aplab.vfioap.BlockedWrite e) {
+                    throw e; // the shell says that the write blocks
                 } catch (KernelException e) {
                     throw new SysfsException(e.errno(), SysfsException.Phase.IO);
                 }
