@@ -108,6 +108,10 @@ lockTrace(after, () -> after.execute("echo +5 > /sys/bus/ap/apmask"));
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`4f8206b88286`](https://git.kernel.org/torvalds/c/4f8206b88286) ("s390/ap: driver callback to indicate resource in use"),
 //   Linux 5.18.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_resource_in_use()`][n2524].
+//
+// [n2524]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2524
 
 // %%
 }}

@@ -126,6 +126,11 @@ sh(v, "aplab guest show g1");
 // - Merged as [`283915850a44`](https://git.kernel.org/torvalds/c/283915850a44)
 //   ("s390/ap: notify drivers on config changed and scan complete callbacks"),
 //   Linux 5.18.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_on_cfg_changed()`][n2826], [`vfio_ap_on_scan_complete()`][n2878].
+//
+// [n2826]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2826
+// [n2878]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2878
 
 // %%
 }}

@@ -116,6 +116,11 @@ sh(r, "ls /sys/bus/ap/drivers/vfio_ap");
 // - Merged as [`034921cdea1c`](https://git.kernel.org/torvalds/c/034921cdea1c)
 //   ("s390/vfio-ap: use new AP bus interface to search for queue devices"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_find_queue()`][n1898], [`vfio_ap_mdev_get_queue()`][n213].
+//
+// [n1898]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n1898
+// [n213]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n213
 
 // %%
 }}

@@ -119,6 +119,11 @@ sh(m, "ls /sys/bus/ap/devices/05.0004", "cat /sys/bus/ap/devices/05.0004/status"
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`260f3ea14138`](https://git.kernel.org/torvalds/c/260f3ea14138) ("s390/vfio-ap: move probe and remove callbacks to vfio_ap_ops.c"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_probe_queue()`][n2397], [`vfio_ap_mdev_remove_queue()`][n2458].
+//
+// [n2397]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2397
+// [n2458]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2458
 
 // %%
 }}

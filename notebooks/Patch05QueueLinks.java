@@ -116,6 +116,11 @@ step(merged, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > a
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`11cb2419fafe`](https://git.kernel.org/torvalds/c/11cb2419fafe) ("s390/vfio-ap: manage link between queue struct and matrix mdev"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_link_queue()`][n807], [`vfio_ap_unlink_queue_fr_mdev()`][n825].
+//
+// [n807]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n807
+// [n825]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n825
 
 // %%
 }}

@@ -97,6 +97,10 @@ printUpdates(t);
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`49b0109fb399`](https://git.kernel.org/torvalds/c/49b0109fb399) ("s390/vfio-ap: introduce shadow APCB"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_update_guest_apcb()`][n648].
+//
+// [n648]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n648
 
 // %%
 }}

@@ -158,6 +158,10 @@ sh(s, "echo 0x20 > assign_adapter", "cat guest_matrix");
 // - Follow-up: [`850fb7fa8c68`](https://git.kernel.org/torvalds/c/850fb7fa8c68) ("s390/vfio-ap: always filter entire AP matrix",
 //   Linux 6.8, CVE-2024-26620), `Fixes: 48cae940c31d`; its stable backports are in the
 //   [stable list](https://lore.kernel.org/stable/?q=%22always+filter+entire+AP+matrix%22).
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_filter_matrix()`][n706].
+//
+// [n706]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n706
 
 // %%
 }}

@@ -140,6 +140,11 @@ summary.forEach(System.out::println);
 // - Merged as [`e2126a73746e`](https://git.kernel.org/torvalds/c/e2126a73746e)
 //   ("s390/vfio-ap: allow assignment of unavailable AP queues to mdev device"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_validate_masks()`][n968], [`vfio_ap_mdev_verify_no_sharing()`][n913].
+//
+// [n968]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n968
+// [n913]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n913
 
 // %%
 }}

@@ -195,6 +195,11 @@ sh(cur, "aplab lockdep");
 //   ("s390/vfio-ap: rename matrix_dev->lock mutex to matrix_dev->mdevs_lock").
 //   With it: [`b84eb8e05057`](https://git.kernel.org/torvalds/c/b84eb8e05057)
 //   ("s390/vfio-ap: use proper locking order when setting/clearing KVM pointer").
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`get_update_locks_for_mdev()`][n107], [`vfio_ap_mdev_set_kvm()`][n1830].
+//
+// [n107]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n107
+// [n1830]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n1830
 
 // %%
 }}

@@ -133,6 +133,11 @@ sh(s, "aplab guest show g1", "aplab lockdep");
 //   Linux 6.0.
 //   With it: [`2c1ee8983aa3`](https://git.kernel.org/torvalds/c/2c1ee8983aa3)
 //   ("s390/vfio-ap: prepare for dynamic update of guest's APCB on queue probe/remove").
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_probe_queue()`][n2397], [`vfio_ap_mdev_remove_queue()`][n2458].
+//
+// [n2397]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2397
+// [n2458]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2458
 
 // %%
 }}

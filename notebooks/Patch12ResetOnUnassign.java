@@ -132,6 +132,11 @@ sideBySide(both, "echo 5 > assign_adapter", "aplab guest show g1", "cat guest_ma
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`70aeefe574cb`](https://git.kernel.org/torvalds/c/70aeefe574cb) ("s390/vfio-ap: reset queues after adapter/domain unassignment"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_reset_queues()`][n2021], [`vfio_ap_mdev_hot_unplug_adapter()`][n1186].
+//
+// [n2021]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2021
+// [n1186]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n1186
 
 // %%
 }}

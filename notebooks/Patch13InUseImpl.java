@@ -194,6 +194,10 @@ sh(s, "aplab lockdep");
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`3f85d1df26a9`](https://git.kernel.org/torvalds/c/3f85d1df26a9) ("s390/vfio-ap: implement in-use callback for vfio_ap driver"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_mdev_resource_in_use()`][n2524].
+//
+// [n2524]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2524
 
 // %%
 }}

@@ -62,6 +62,10 @@ sideBySide(kernels, "ls /sys/devices/vfio_ap/matrix/33333333-3333-3333-3333-3333
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`f7f795c54d71`](https://git.kernel.org/torvalds/c/f7f795c54d71) ("s390/vfio-ap: sysfs attribute to display the guest's matrix"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`guest_matrix_show()`][n1631].
+//
+// [n1631]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n1631
 
 // %%
 }}

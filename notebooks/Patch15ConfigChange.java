@@ -197,6 +197,13 @@ sh(idle, "cat guest_matrix");
 // - Merged as [`eeb386aeb5b7`](https://git.kernel.org/torvalds/c/eeb386aeb5b7)
 //   ("s390/vfio-ap: handle config changed and scan complete notification"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`vfio_ap_on_cfg_changed()`][n2826], [`vfio_ap_mdev_cfg_remove()`][n2593],
+//   [`vfio_ap_mdev_hot_plug_cfg()`][n2845].
+//
+// [n2826]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2826
+// [n2593]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2593
+// [n2845]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n2845
 
 // %%
 }}

@@ -222,6 +222,11 @@ sh(d, "echo 06.0005 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > assign_doma
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`cb269e0aba7c`](https://git.kernel.org/torvalds/c/cb269e0aba7c) ("s390/vfio-ap: update docs to include dynamic config support"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`assign_adapter_store()`][n1064], [`vfio_ap_mdev_verify_no_sharing()`][n913].
+//
+// [n1064]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n1064
+// [n913]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n913
 
 // %%
 }}

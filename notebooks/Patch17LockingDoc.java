@@ -176,6 +176,10 @@ lockdep.reportLines().forEach(System.out::println);
 // - Merged as [`e32d3827f3d5`](https://git.kernel.org/torvalds/c/e32d3827f3d5)
 //   ("s390/Docs: new doc describing lock usage by the vfio_ap device driver"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117 (drivers/s390/crypto/vfio_ap_ops.c):
+//   [`get_update_locks_for_mdev()`][n107].
+//
+// [n107]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_ops.c?h=v6.12.117#n107
 
 // %%
 }}

@@ -55,6 +55,9 @@ sideBySide(List.of(host("5.17"), host("6.0"), host("mainline")), "cat " + M + "/
 //   (Tony Krowiak, 14 Feb 2022), in the [v18 series](https://lore.kernel.org/all/20220215005040.52697-1-akrowiak@linux.ibm.com/).
 // - Merged as [`693714b900ce`](https://git.kernel.org/torvalds/c/693714b900ce) ("MAINTAINERS: pick up all vfio_ap docs for VFIO AP maintainers"),
 //   Linux 6.0.
+// - The code as in Linux 6.12.117: [`features_show()`][drv29] in drivers/s390/crypto/vfio_ap_drv.c.
+//
+// [drv29]: https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/s390/crypto/vfio_ap_drv.c?h=v6.12.117#n29
 
 // %%
 }}

@@ -46,7 +46,13 @@ public final class ShellCompleter implements Completer {
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
         String prefix = line.word().substring(0, Math.min(line.wordCursor(), line.word().length()));
-        for (Choice c : choices(line.words(), line.wordIndex(), prefix)) {
+        List<Choice> choices;
+        try {
+            choices = choices(line.words(), line.wordIndex(), prefix);
+        } catch (RuntimeException e) {
+            return; // a model defect offers nothing rather than end the shell; running the line reports it
+        }
+        for (Choice c : choices) {
             candidates.add(new Candidate(c.value(), c.display(), null, c.description(), null, null, c.complete()));
         }
     }
