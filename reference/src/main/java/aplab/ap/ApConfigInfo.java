@@ -45,6 +45,16 @@ public record ApConfigInfo(ApMask apm, ApMask aqm, ApMask adm, boolean apxa, int
         return adm.copy();
     }
 
+    /** Word {@code i} of apm, without a copy (for word-at-a-time filtering). */
+    public long apmWord(int i) {
+        return apm.word(i);
+    }
+
+    /** Word {@code i} of aqm, without a copy. */
+    public long aqmWord(int i) {
+        return aqm.word(i);
+    }
+
     /** vfio_ap_matrix_init: apm_max = apxa ? Na : 63. */
     public int apmMax() {
         return apxa ? na : 63;

@@ -140,6 +140,11 @@ public final class ApMask {
         return true;
     }
 
+    /** Overwrites word {@code i} (ids {@code 64 i} to {@code 64 i + 63}, MSB first). */
+    public void setWord(int i, long word) {
+        w[i] = word;
+    }
+
     /** Overwrites this mask with o (bitmap_copy). */
     public ApMask assign(ApMask o) {
         System.arraycopy(o.w, 0, w, 0, WORDS);

@@ -93,6 +93,9 @@ public final class ExploreCommand implements Callable<Integer> {
             if (depth < 0 || depth > 12) {
                 throw new IllegalArgumentException("--depth must be 0..12");
             }
+            if (preemptions < -1 || concurrentDepth < -1 || threads != null && threads < 1) {
+                throw new IllegalArgumentException("--preemptions and --concurrent-depth must be -1 or more, --threads 1 or more");
+            }
             if (maxStates != null && maxStates < 1) {
                 throw new IllegalArgumentException("--max-states must be at least 1");
             }
@@ -210,9 +213,16 @@ public final class ExploreCommand implements Callable<Integer> {
                 }
                 choices.add(x);
             }
-            ex.replay(root, ab[0], ab[1], choices).forEach(o::println);
+            List<String> lines = ex.replay(root, ab[0], ab[1], choices);
+            lines.forEach(o::println);
             o.flush();
-            return 0;
+            // after the "A -> ..., B -> ..." line come only a failure, violations or lock cycles
+            int outcome = -1;
+            for (int k = 0; k < lines.size(); k++) {
+                outcome = lines.get(k).startsWith("A -> ") ? k : outcome;
+            }
+            boolean crashed = outcome >= 0 && lines.get(outcome).contains("crash: ");
+            return crashed || outcome < lines.size() - 1 ? 1 : 0;
         } catch (IllegalArgumentException e) {
             err.println("aplab: explore: --replay: " + e.getMessage());
             err.flush();

@@ -27,8 +27,41 @@ import picocli.CommandLine.Parameters;
         subcommands = {HostCommands.HostCmd.class, HostCommands.GuestCmd.class, HostCommands.LockdepCmd.class,
             HostCommands.KernelCmd.class, HostCommands.S390ToolsCmd.class})
 public final class HostCommands implements Callable<Integer> {
-    final Session session;
-    final List<String> out;
+    /** The session the running command acts on (a thread reuses one command line: see {@link #reused}). */
+    Session session;
+    /** Where the running command's lines go. */
+    List<String> out;
+    private boolean running;
+
+    private static final ThreadLocal<CommandLine> REUSED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code args} on {@code session} with its lines into {@code out}, on a command line this
+     * thread built before if it has one: building one reflects over every subcommand and option,
+     * which costs many times what running a command does (picocli resets every option before it
+     * parses again, so nothing carries over from one command to the next).
+     */
+    static void execute(Session session, List<String> out, String[] args) {
+        CommandLine cl = REUSED.get();
+        HostCommands cmds = cl == null ? null : cl.getCommand();
+        if (cmds == null || cmds.running) { // first use on this thread, or a command inside a command
+            cmds = new HostCommands(session, out);
+            cl = commandLine(cmds, out);
+            if (REUSED.get() == null) {
+                REUSED.set(cl);
+            }
+        }
+        cmds.session = session;
+        cmds.out = out;
+        cmds.running = true;
+        try {
+            cl.execute(args);
+        } finally {
+            cmds.running = false;
+            cmds.session = null;
+            cmds.out = null;
+        }
+    }
 
     HostCommands(Session session, List<String> out) {
         this.session = session;
@@ -41,8 +74,12 @@ public final class HostCommands implements Callable<Integer> {
         return 2;
     }
 
-    /** A picocli command line whose output and errors land, as lines, in {@code out}. */
+    /**
+     * A picocli command line whose output and errors land, as lines, in {@code cmds.out} (the list
+     * set when a command runs; {@code sink} is the first).
+     */
     static CommandLine commandLine(HostCommands cmds, List<String> sink) {
+        cmds.out = sink;
         CommandLine cl = new CommandLine(cmds, new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -72,19 +109,19 @@ public final class HostCommands implements Callable<Integer> {
             @Override
             public void flush() {
                 super.flush();
-                drain(buf, sink);
+                drain(buf, cmds.out);
             }
         };
         cl.setOut(pw);
         cl.setErr(pw);
         cl.setParameterExceptionHandler((ex, args) -> {
             String where = ex.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^aplab ?", "");
-            sink.add("aplab: " + (where.isEmpty() ? "" : where + ": ") + ex.getMessage());
+            cmds.out.add("aplab: " + (where.isEmpty() ? "" : where + ": ") + ex.getMessage());
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parse) -> {
             String where = c.getCommandSpec().qualifiedName(" ").replaceFirst("^aplab ?", "");
-            sink.add("aplab: " + where + ": " + ex.getMessage());
+            cmds.out.add("aplab: " + where + ": " + ex.getMessage());
             return 1;
         });
         return cl;

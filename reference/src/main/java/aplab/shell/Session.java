@@ -8,7 +8,6 @@ import aplab.sysfs.SysfsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine;
 
 /**
  * One root shell on one modelled host: runs a command line the way bash, coreutils and the
@@ -297,8 +296,6 @@ public final class Session {
     // ---------------------------------------------------------------- aplab
 
     private void aplab(List<String> out, List<String> args) {
-        HostCommands cmds = new HostCommands(this, out);
-        CommandLine cl = HostCommands.commandLine(cmds, out);
-        cl.execute(args.toArray(String[]::new));
+        HostCommands.execute(this, out, args.toArray(String[]::new));
     }
 }

@@ -89,7 +89,9 @@ public final class Sysfs {
 
     /** A directory: fixed entries, plus entries looked up by name (devices, mdevs). */
     public static final class Dir implements Node {
-        private final TreeMap<String, Supplier<Node>> fixed = new TreeMap<>();
+        // a hash map: a lookup builds every directory on its path and reads one entry of each, so
+        // insertion is what costs; names() sorts
+        private final java.util.HashMap<String, Supplier<Node>> fixed = new java.util.HashMap<>();
         private Function<String, Node> dynamic = n -> null;
         private Supplier<List<String>> dynamicNames = List::of;
 
@@ -114,7 +116,9 @@ public final class Sysfs {
         public List<String> names() {
             List<String> dyn = dynamicNames.get();
             if (dyn.isEmpty()) {
-                return new ArrayList<>(fixed.keySet());
+                List<String> names = new ArrayList<>(fixed.keySet());
+                names.sort(null);
+                return names;
             }
             TreeMap<String, Boolean> all = new TreeMap<>();
             fixed.keySet().forEach(k -> all.put(k, true));

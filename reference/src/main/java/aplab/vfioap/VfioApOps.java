@@ -722,26 +722,55 @@ public final class VfioApOps implements ApDriver {
 
     private boolean filterMatrixWhole(MatrixMdev m, ApMask apmFiltered) {
         ApConfigInfo info = matrixDev.info;
-        ApMask prevShadowApm = m.shadowApcb.apm.copy();
-        ApMask prevShadowAqm = m.shadowApcb.aqm.copy();
-        lastPrevApm = prevShadowApm;
-        lastPrevAqm = prevShadowAqm;
+        ApMask sApm = m.shadowApcb.apm;
+        ApMask sAqm = m.shadowApcb.aqm;
+        if (filterTracer != null) {
+            lastPrevApm = sApm.copy();
+            lastPrevAqm = sAqm.copy();
+        }
         m.shadowApcb.init(info);
-        apmFiltered.clearAll();
-        m.shadowApcb.apm.assign(m.matrix.apm.and(info.apm()));
-        m.shadowApcb.aqm.assign(m.matrix.aqm.and(info.aqm()));
+        // shadow aqm = matrix aqm AND host aqm, word by word (no copies: this runs on every change)
+        long a0 = m.matrix.aqm.word(0) & info.aqmWord(0);
+        long a1 = m.matrix.aqm.word(1) & info.aqmWord(1);
+        long a2 = m.matrix.aqm.word(2) & info.aqmWord(2);
+        long a3 = m.matrix.aqm.word(3) & info.aqmWord(3);
+        boolean changed = sAqm.word(0) != a0 || sAqm.word(1) != a1 || sAqm.word(2) != a2 || sAqm.word(3) != a3;
+        sAqm.setWord(0, a0);
+        sAqm.setWord(1, a1);
+        sAqm.setWord(2, a2);
+        sAqm.setWord(3, a3);
         // the domains examined: the shadow's (LOOP_OVER_SHADOW) or, before it, the matrix's, so
         // that an assigned domain the host lacks drops every adapter
-        ApMask shadowAqm = has(Commit.LOOP_OVER_SHADOW) ? m.shadowApcb.aqm : m.matrix.aqm;
-        for (int apid = m.shadowApcb.apm.next(0); apid >= 0; apid = m.shadowApcb.apm.next(apid + 1)) {
-            if (!shadowAqm.subsetOf(m.passableRow(apid))) {
-                m.shadowApcb.apm.clear(apid);
-                if (prevShadowApm.test(apid)) {
-                    apmFiltered.set(apid);
+        if (!has(Commit.LOOP_OVER_SHADOW)) {
+            a0 = m.matrix.aqm.word(0);
+            a1 = m.matrix.aqm.word(1);
+            a2 = m.matrix.aqm.word(2);
+            a3 = m.matrix.aqm.word(3);
+        }
+        boolean anyDomain = (a0 | a1 | a2 | a3) != 0;
+        // shadow apm = the adapters of matrix AND host whose every examined domain is a linked,
+        // passable queue: "domains subset of passable[apid]", four words per adapter
+        for (int w = 0; w < 4; w++) {
+            long prev = sApm.word(w);
+            long candidates = m.matrix.apm.word(w) & info.apmWord(w);
+            long keep = candidates;
+            for (long cand = candidates; cand != 0; ) {
+                int bit = Long.numberOfLeadingZeros(cand);
+                long mask = Long.MIN_VALUE >>> bit;
+                cand &= ~mask;
+                ApMask row = m.passable[(w << 6) | bit];
+                if (row == null ? anyDomain
+                        : (a0 & ~row.word(0)) != 0 || (a1 & ~row.word(1)) != 0 || (a2 & ~row.word(2)) != 0
+                                || (a3 & ~row.word(3)) != 0) {
+                    keep &= ~mask;
                 }
             }
+            // filtered: adapters the shadow had that the filter drops
+            apmFiltered.setWord(w, prev & candidates & ~keep);
+            changed |= prev != keep;
+            sApm.setWord(w, keep);
         }
-        return !prevShadowApm.equals(m.shadowApcb.apm) || !prevShadowAqm.equals(m.shadowApcb.aqm);
+        return changed;
     }
 
     /**
@@ -857,7 +886,7 @@ public final class VfioApOps implements ApDriver {
         if (apcbUpdate) {
             updateGuestApcb(m);
         }
-        resetQueues(qlist);
+        resetQueues(unplugResetOrder(qlist));
     }
 
     /** vfio_ap_mdev_hot_unplug_domains */
@@ -885,7 +914,7 @@ public final class VfioApOps implements ApDriver {
         if (apcbUpdate) {
             updateGuestApcb(m);
         }
-        resetQueues(qlist);
+        resetQueues(unplugResetOrder(qlist));
     }
 
     // ================================================================= reset
@@ -950,6 +979,22 @@ public final class VfioApOps implements ApDriver {
         List<VfioApQueue> out = new ArrayList<>(m.qtable.values());
         out.sort(java.util.Comparator.comparingInt((VfioApQueue q) -> hashBucket(q.apqn()))
                 .thenComparing(java.util.Comparator.comparingLong((VfioApQueue q) -> q.linkSeq).reversed()));
+        return out;
+    }
+
+    /**
+     * The order an unplug resets the queues it unlinked (in {@code qlist}'s order). Before "do not
+     * reset queue removed from host config" (6.8) they were hash_add'ed to a temporary
+     * ap_queue_table and reset by hash_for_each over it (bucket ascending, last added first; seen
+     * on the real 6.1 driver under the kernel oracle); since, a list in unlink order.
+     */
+    private List<VfioApQueue> unplugResetOrder(List<VfioApQueue> qlist) {
+        if (version.has(aplab.kernel.Commit.NO_RESET_REMOVED_FROM_HOST)) {
+            return qlist;
+        }
+        List<VfioApQueue> out = new ArrayList<>(qlist);
+        java.util.Collections.reverse(out);
+        out.sort(java.util.Comparator.comparingInt((VfioApQueue q) -> hashBucket(q.apqn())));
         return out;
     }
 

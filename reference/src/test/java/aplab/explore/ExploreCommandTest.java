@@ -65,6 +65,22 @@ class ExploreCommandTest {
     }
 
     @Test
+    void aReplayThatBreaksAnInvariantExitsOneAndNegativeBoundsAreBadUsage() {
+        // both mdevs take the whole scope through ap_config at once (operations 10 and 22)
+        Run broken = aplab("explore", "--plant", "skip_sharing_check", "--replay", "/10,22/0");
+        assertThat(broken.out()).contains("violation: no-sharing");
+        assertThat(broken.status()).isEqualTo(1);
+        Run fine = aplab("explore", "--replay", "/10,22/0");
+        assertThat(fine.out()).doesNotContain("violation:");
+        assertThat(fine.status()).isZero();
+        for (String[] bad : new String[][] {{"--preemptions", "-5"}, {"--concurrent-depth", "-2"}, {"--threads", "0"}}) {
+            Run r = aplab("explore", bad[0], bad[1]);
+            assertThat(r.status()).as("explore %s %s", bad[0], bad[1]).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("aplab: explore: --preemptions and --concurrent-depth must be -1 or more, --threads 1 or more\n");
+        }
+    }
+
+    @Test
     void replayAndListAndBadUsage() {
         Run list = aplab("explore", "--list-ops");
         assertThat(list.status()).isZero();
