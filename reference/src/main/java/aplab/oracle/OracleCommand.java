@@ -287,6 +287,10 @@ public final class OracleCommand implements Runnable {
         @Option(names = "--sequences", defaultValue = "1000", paramLabel = "N", description = "The number of sequences to run (default ${DEFAULT-VALUE}).")
         long sequences;
 
+        @Option(names = "--from", defaultValue = "0", paramLabel = "I",
+                description = "Start at sequence I of the seed, to split a long run into parts (default ${DEFAULT-VALUE}).")
+        long from;
+
         @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "The seed; sequence I of seed S is always the same (default ${DEFAULT-VALUE}).")
         long seed;
 
@@ -325,6 +329,9 @@ public final class OracleCommand implements Runnable {
                 if (sequences < 1 || sequences > 10_000_000) {
                     throw new IllegalArgumentException("--sequences must be 1..10000000");
                 }
+                if (from < 0) {
+                    throw new IllegalArgumentException("--from must not be negative");
+                }
                 if (maxSteps < 1 || maxSteps > 1000) {
                     throw new IllegalArgumentException("--max-steps must be 1..1000");
                 }
@@ -336,7 +343,8 @@ public final class OracleCommand implements Runnable {
                 err.flush();
                 return 2;
             }
-            String runLine = "tools/kernel-oracle diff --kernel " + opts.kernel + " --seed " + seed + " --sequences " + sequences
+            String runLine = "tools/kernel-oracle diff --kernel " + opts.kernel + " --seed " + seed
+                    + (from == 0 ? "" : " --from " + from) + " --sequences " + sequences
                     + (bugs.isEmpty() ? "" : " --plant " + String.join(",", bugs.stream().map(b -> b.name().toLowerCase(Locale.ROOT)).toList()));
             Sequences gen = new Sequences(maxSteps, wholeMatrix);
             Differential diff;
@@ -355,7 +363,7 @@ public final class OracleCommand implements Runnable {
             long t0 = System.nanoTime();
             long done = 0;
             try {
-                for (long i = 0; i < sequences; i++) {
+                for (long i = from; i < from + sequences; i++) {
                     Sequence s = gen.generate(seed, i);
                     Outcome r = diff.run(s);
                     done++;
@@ -403,7 +411,8 @@ public final class OracleCommand implements Runnable {
             if (skipped > 0) {
                 o.println(skipped + " sequences stopped at a command the oracle cannot run (first: " + firstSkipped + ")");
             }
-            o.printf(Locale.ROOT, "kernel %s, seed %d: %.1f sequences/s, %.0f commands/s (%.1f s)%n", opts.kernel, seed,
+            o.printf(Locale.ROOT, "kernel %s, seed %d%s: %.1f sequences/s, %.0f commands/s (%.1f s)%n", opts.kernel, seed,
+                    from == 0 ? "" : ", sequences " + from + "-" + (from + done - 1),
                     done / Math.max(secs, 1e-9), commands / Math.max(secs, 1e-9), secs);
             o.flush();
             return divergences > 0 ? 1 : 0;

@@ -886,7 +886,7 @@ public final class VfioApOps implements ApDriver {
         if (apcbUpdate) {
             updateGuestApcb(m);
         }
-        resetQueues(qlist);
+        resetQueues(unplugResetOrder(qlist));
     }
 
     /** vfio_ap_mdev_hot_unplug_domains */
@@ -914,7 +914,7 @@ public final class VfioApOps implements ApDriver {
         if (apcbUpdate) {
             updateGuestApcb(m);
         }
-        resetQueues(qlist);
+        resetQueues(unplugResetOrder(qlist));
     }
 
     // ================================================================= reset
@@ -979,6 +979,22 @@ public final class VfioApOps implements ApDriver {
         List<VfioApQueue> out = new ArrayList<>(m.qtable.values());
         out.sort(java.util.Comparator.comparingInt((VfioApQueue q) -> hashBucket(q.apqn()))
                 .thenComparing(java.util.Comparator.comparingLong((VfioApQueue q) -> q.linkSeq).reversed()));
+        return out;
+    }
+
+    /**
+     * The order an unplug resets the queues it unlinked (in {@code qlist}'s order). Before "do not
+     * reset queue removed from host config" (6.8) they were hash_add'ed to a temporary
+     * ap_queue_table and reset by hash_for_each over it (bucket ascending, last added first; seen
+     * on the real 6.1 driver under the kernel oracle); since, a list in unlink order.
+     */
+    private List<VfioApQueue> unplugResetOrder(List<VfioApQueue> qlist) {
+        if (version.has(aplab.kernel.Commit.NO_RESET_REMOVED_FROM_HOST)) {
+            return qlist;
+        }
+        List<VfioApQueue> out = new ArrayList<>(qlist);
+        java.util.Collections.reverse(out);
+        out.sort(java.util.Comparator.comparingInt((VfioApQueue q) -> hashBucket(q.apqn())));
         return out;
     }
 

@@ -129,6 +129,9 @@ class OracleCommandTest {
         Run bad = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--sequences", "0");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("kernel-oracle: diff: --sequences must be 1..10000000\n");
+        Run badFrom = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--from", "-1");
+        assertThat(badFrom.status()).isEqualTo(2);
+        assertThat(badFrom.err()).isEqualTo("kernel-oracle: diff: --from must not be negative\n");
         Run badPlant = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--plant", "nonsense");
         assertThat(badPlant.status()).isEqualTo(2);
         assertThat(badPlant.err()).startsWith("kernel-oracle: diff: unknown planted defect 'nonsense' (known: ");
