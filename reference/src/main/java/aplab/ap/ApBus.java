@@ -29,6 +29,8 @@ public final class ApBus {
     private final Kernel version;
     private final TrackedLock permsMutex;
     private final TrackedLock scanMutex;
+    /** Before ap_scan_bus_mutex, scans ran only from the bus's one work item: serialised, but no lock lockdep sees. */
+    private final java.util.concurrent.locks.ReentrantLock scanWork = new java.util.concurrent.locks.ReentrantLock();
     private final List<ApDriver> drivers = new CopyOnWriteArrayList<>();
     private final NavigableMap<Integer, ApCard> cards = new ConcurrentSkipListMap<>();
     private final NavigableMap<Apqn, ApQueue> queues = new ConcurrentSkipListMap<>();
@@ -53,7 +55,7 @@ public final class ApBus {
         this.version = version;
         this.planted = planted.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(planted);
         this.permsMutex = lockdep.newLock("ap_perms_mutex");
-        this.scanMutex = lockdep.newLock("ap_scan_bus_mutex");
+        this.scanMutex = version.has(Commit.AP_SCAN_BUS_MUTEX) ? lockdep.newLock("ap_scan_bus_mutex") : null;
     }
 
     /**
@@ -394,13 +396,35 @@ public final class ApBus {
     }
 
     /**
+     * ap_max_adapter_id / ap_max_domain_id: set once, from the QCI at AP bus init (ap_init_qci_info;
+     * the model's bus init is the first host configuration), never by a later configuration
+     * change: every kernel of the catalogue does so. 63 and 15 before.
+     */
+    private volatile int maxAdapterId = 63;
+    private volatile int maxDomainId = 15;
+    private volatile boolean qciInitialised;
+
+    /** Before the first configuration (no QCI yet) the empty machine's values; then the values latched at bus init. */
+    public int maxAdapterId() {
+        return qciInitialised ? maxAdapterId : qci.busMaxAdapterId();
+    }
+
+    public int maxDomainId() {
+        return qciInitialised ? maxDomainId : qci.busMaxDomainId();
+    }
+
+    /**
      * A new QCI result followed by a bus scan (ap_scan_bus): if the configuration changed, every
      * driver's on_config_changed; then cards and queues that left are removed and new ones created
      * (adapter by adapter, as ap_scan_adapter goes); then on_scan_complete.
      */
     public void scan(ApConfigInfo next) {
         try (var op = lockdep.operation("ap_scan_bus")) {
-            scanMutex.lock();
+            if (scanMutex != null) {
+                scanMutex.lock();
+            } else {
+                scanWork.lock();
+            }
             try {
                 ApConfigInfo prev = qci;
                 boolean changed = !sameConfig(prev, next);
@@ -410,8 +434,13 @@ public final class ApBus {
                         d.onConfigChanged(next, prev);
                     }
                 }
-                int maxAp = next.busMaxAdapterId();
-                int maxDom = next.busMaxDomainId();
+                if (!qciInitialised) {
+                    qciInitialised = true;
+                    maxAdapterId = next.busMaxAdapterId();
+                    maxDomainId = next.busMaxDomainId();
+                }
+                int maxAp = maxAdapterId;
+                int maxDom = maxDomainId;
                 attributes.selectDomain(this, next, apmask.copy(), aqmask.copy()); // read unlocked, as the kernel does
                 for (int apid = 0; apid < ApMask.BITS; apid++) {
                     scanAdapter(apid, next, maxAp, maxDom);
@@ -423,7 +452,11 @@ public final class ApBus {
                 }
                 attributes.scanDone();
             } finally {
-                scanMutex.unlock();
+                if (scanMutex != null) {
+                    scanMutex.unlock();
+                } else {
+                    scanWork.unlock();
+                }
             }
         }
     }
@@ -506,7 +539,7 @@ public final class ApBus {
 
     /** ap_domain_store: the domain must be in aqmask. */
     public void apDomainStore(String buf) {
-        attributes.domainStore(buf, qci.busMaxDomainId(), aqmask.copy()); // unlocked read, as the kernel's
+        attributes.domainStore(buf, maxDomainId(), aqmask.copy()); // unlocked read, as the kernel's
     }
 
     /**

@@ -67,8 +67,8 @@ public final class ApBusAttributes {
         if (domainIndex >= 0) {
             return;
         }
-        int maxDom = qci.busMaxDomainId();
-        int maxAp = qci.busMaxAdapterId();
+        int maxDom = bus.maxDomainId();
+        int maxAp = bus.maxAdapterId();
         for (int dom = 0; dom <= maxDom; dom++) {
             if (!qci.hasUsageDomain(dom) || !aqmask.test(dom)) {
                 continue;

@@ -40,6 +40,8 @@ public sealed interface HostOp {
                 return "ok";
             } catch (SysfsException e) {
                 return e.errno().name();
+            } catch (aplab.vfioap.BlockedWrite e) {
+                return "blocked"; // a remove waiting for the guest (no vfio request callback)
             }
         }
     }

@@ -37,8 +37,8 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The --kernel value, or null after a one-line error. */
-    private aplab.kernel.Kernel kernelOrError() {
+    /** A --kernel value as a kernel, or null after a one-line error naming the command. */
+    static aplab.kernel.Kernel kernelOrError(String kernel, CommandLine.Model.CommandSpec spec) {
         try {
             return aplab.kernel.Kernel.parse(kernel);
         } catch (IllegalArgumentException e) {
@@ -50,7 +50,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        aplab.kernel.Kernel k = kernelOrError();
+        aplab.kernel.Kernel k = CheckCommand.kernelOrError(kernel, spec);
         if (k == null) {
             return 2;
         }

@@ -27,20 +27,10 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The --kernel value, or null after a one-line error. */
-    private aplab.kernel.Kernel kernelOrError() {
-        try {
-            return aplab.kernel.Kernel.parse(kernel);
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("aplab: " + spec.name() + ": " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return null;
-        }
-    }
 
     @Override
     public Integer call() {
-        aplab.kernel.Kernel k = kernelOrError();
+        aplab.kernel.Kernel k = CheckCommand.kernelOrError(kernel, spec);
         if (k == null) {
             return 2;
         }

@@ -26,6 +26,15 @@ public enum Commit {
             "a bus scan that finds a new QCI calls every driver's on_config_changed() before and on_scan_complete() after it",
             false),
 
+    /**
+     * UNCONFIRMED title and release: Debian's 6.1.192 ap_bus.c has no ap_scan_bus_mutex, 6.12.117
+     * has it, and a 6.10-stable review patch (upstream 56199bb956c3) fixes a recursive lock of it,
+     * so it is in 6.10.
+     */
+    AP_SCAN_BUS_MUTEX("ap-scan-bus-mutex", "s390/ap: bus scans serialised by ap_scan_bus_mutex (title unconfirmed)", "6.10",
+            "ap_scan_bus() runs under ap_scan_bus_mutex, a lock in the lock graph (before: only the bus's one work item "
+            + "serialised scans)", false),
+
     // ------------------------------------------------------------------ the v20 series, 6.0
     QUEUE_LINKS("queue-links", "s390/vfio-ap: manage link between queue struct and matrix mdev", "6.0",
             "queues are linked to the mdev that has their APQN; resets walk the links instead of matrix apm x aqm",
@@ -63,6 +72,9 @@ public enum Commit {
     // ------------------------------------------------------------------ 2023
     FIX_STATUS_ATTR("fix-status-attr", "s390/vfio-ap: fix sysfs status attribute for AP queue devices", "6.7",
             "a queue's status is 'in use' only if its mdev's guest has the APQN (before: whenever the mdev had a guest)",
+            false, QUEUE_LINKS),
+    REQUEST_CALLBACK("request-callback", "s390/vfio-ap: wire in the vfio_device_ops request callback", "6.5",
+            "removing an mdev a guest holds asks QEMU to release it (before: the remove blocks until the guest stops)",
             false, QUEUE_LINKS),
     PASS_DECONFIGURED("pass-deconfigured", "s390/vfio-ap: allow deconfigured queue to be passed through to a guest", "6.6",
             "a queue whose last reset found it deconfigured (0x03) or checkstopped (0x04) still passes the filter (before: 0x00 only)",

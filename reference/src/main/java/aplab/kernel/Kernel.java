@@ -32,8 +32,8 @@ public final class Kernel {
             EnumSet.of(FIX_STATUS_ATTR, ALWAYS_FILTER_ENTIRE_MATRIX, LOOP_OVER_SHADOW, SCAN_COMPLETE_FILTERS),
             EnumSet.of(FIX_CDOM_REMOVAL, FIX_LAST_UNPLUG, FIX_STALE_PQAP_HOOK, FIX_MISSING_LOCKS));
     public static final Kernel V6_8 = V6_0.plus("6.8", "Linux 6.8 (the January 2024 filtering and reset series)",
-            EnumSet.of(FIX_STATUS_ATTR, PASS_DECONFIGURED), SERIES_6_8);
-    public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)", EnumSet.of(AP_CONFIG_ATTR));
+            EnumSet.of(FIX_STATUS_ATTR, PASS_DECONFIGURED, REQUEST_CALLBACK), SERIES_6_8);
+    public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)", EnumSet.of(AP_CONFIG_ATTR, AP_SCAN_BUS_MUTEX));
     public static final Kernel V6_12 = V6_10.plus("6.12", "Debian linux-source-6.12 6.12.117 (6.12 with stable backports)",
             EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES), FIXES_2026);
     public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19", EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES));
@@ -136,6 +136,11 @@ public final class Kernel {
                     drop.add(k);
                     grew = true;
                 }
+            }
+            // the series goes as one
+            if (drop.stream().anyMatch(Commit::inSeries) && !drop.containsAll(Commit.series())) {
+                drop.addAll(Commit.series());
+                grew = true;
             }
         }
         next.removeAll(drop);

@@ -4,7 +4,7 @@ package aplab.kernel;
  * A refusal by the modelled kernel: the negative errno a sysfs store or a kernel function returns.
  * Thrown only after the operation has undone whatever it had started, so the model is unchanged.
  */
-public final class KernelException extends RuntimeException {
+public class KernelException extends RuntimeException {
     private final Errno errno;
 
     public KernelException(Errno errno) {

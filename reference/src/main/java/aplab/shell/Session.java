@@ -110,6 +110,8 @@ public final class Session {
                 case "help" -> out.addAll(Help.lines(this, args));
                 default -> io.err("aplab: unknown command: " + cmd);
             }
+        } catch (aplab.vfioap.BlockedWrite e) {
+            io.err("aplab: " + cmd + ": " + e.getMessage());
         } catch (RuntimeException e) {
             // a model defect must not end the run; say it in one line
             io.err("aplab: internal error in '" + cmd + "': " + e);

@@ -197,8 +197,8 @@ public final class Sysfs {
         d.put("ap_adapter_mask", ro(() -> bus.qci().apm().toHex() + "\n"));
         d.put("ap_usage_domain_mask", ro(() -> bus.qci().aqm().toHex() + "\n"));
         d.put("ap_control_domain_mask", ro(() -> bus.qci().adm().toHex() + "\n"));
-        d.put("ap_max_adapter_id", ro(() -> bus.qci().busMaxAdapterId() + "\n"));
-        d.put("ap_max_domain_id", ro(() -> bus.qci().busMaxDomainId() + "\n"));
+        d.put("ap_max_adapter_id", ro(() -> bus.maxAdapterId() + "\n"));
+        d.put("ap_max_domain_id", ro(() -> bus.maxDomainId() + "\n"));
         d.put("ap_domain", rw(() -> a.domainIndex() + "\n", bus::apDomainStore));
         d.put("ap_interrupts", text("1\n"));
         d.put("config_time", rw(() -> a.configTime() + "\n", a::configTimeStore));
@@ -766,6 +766,8 @@ public final class Sysfs {
                 String piece = data.substring(off, Math.min(data.length(), off + PAGE_SIZE));
                 try {
                     store.accept(piece);
+                } catch (aplab.vfioap.BlockedWrite e) {
+                    throw e; // the shell says that the write blocks
                 } catch (KernelException e) {
                     throw new SysfsException(e.errno(), SysfsException.Phase.IO);
                 }
@@ -778,13 +780,38 @@ public final class Sysfs {
         return host.bus().qci();
     }
 
-    /** This tree as a read-only {@link SysfsTree} (null for what cannot be read), for lszcrypt and snapshots. */
+    /**
+     * This tree as a read-only {@link SysfsTree} (null for what cannot be read), for lszcrypt and
+     * snapshots. The view remembers the directories it has walked to, so a tool reading every
+     * attribute of every queue walks each directory once: use a view for one run of a reader, not
+     * across writes.
+     */
     public SysfsTree tree() {
+        java.util.HashMap<String, Node> dirs = new java.util.HashMap<>();
         return new SysfsTree() {
+            /** The node at path: its directory from the cache, then one name (links: a full walk). */
+            private Node node(String path) {
+                int i = path.lastIndexOf('/');
+                if (i <= 0 || path.endsWith("/") || path.contains("/./") || path.contains("/../") || path.endsWith("/..")
+                        || path.endsWith("/.")) {
+                    return lookup(path, true).node();
+                }
+                String parent = path.substring(0, i);
+                Node dir = dirs.computeIfAbsent(parent, p -> {
+                    Node n = lookup(p, true).node();
+                    return n == null ? new Link("") : n; // a marker for "no such directory"
+                });
+                if (!(dir instanceof Dir d)) {
+                    return null;
+                }
+                Node c = d.child(path.substring(i + 1));
+                return c instanceof Link ? lookup(path, true).node() : c;
+            }
+
             @Override
             public String read(String path) {
-                Lookup l = lookup(path, true);
-                if (!(l.node() instanceof Attr a) || a.show() == null) {
+                Node n = node(path);
+                if (!(n instanceof Attr a) || a.show() == null) {
                     return null;
                 }
                 try {
@@ -796,7 +823,7 @@ public final class Sysfs {
 
             @Override
             public boolean isDirectory(String path) {
-                return Sysfs.this.isDirectory(path);
+                return node(path) instanceof Dir;
             }
 
             @Override
@@ -806,11 +833,16 @@ public final class Sysfs {
 
             @Override
             public List<String> list(String path) {
-                return lookup(path, true).node() instanceof Dir d ? d.names() : new ArrayList<>();
+                return node(path) instanceof Dir d ? d.names() : new ArrayList<>();
             }
 
             @Override
             public String readlink(String path) {
+                int i = path.lastIndexOf('/');
+                Node dir = i <= 0 ? null : dirs.get(path.substring(0, i));
+                if (dir instanceof Dir d && !path.endsWith("/")) {
+                    return d.child(path.substring(i + 1)) instanceof Link l ? l.target() : null;
+                }
                 return Sysfs.this.readlink(path);
             }
         };

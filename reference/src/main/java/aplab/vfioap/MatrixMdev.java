@@ -23,6 +23,8 @@ public final class MatrixMdev {
     volatile boolean open;
     /** vfio_unregister_group_dev has begun: the device can no longer be opened. */
     volatile boolean removing;
+    /** A remove waits for the guest to let the device go (a kernel without the request callback). */
+    volatile boolean removePending;
     final Map<Apqn, VfioApQueue> qtable = new TreeMap<>();
     /**
      * For each APID, the APQIs of linked queues that can be passed through (an index of qtable).

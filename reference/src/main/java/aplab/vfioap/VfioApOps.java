@@ -269,6 +269,9 @@ public final class VfioApOps implements ApDriver {
      * parse error; 0 does nothing. If a guest has the device open, vfio asks its user (QEMU) to
      * release it ({@code request}); the model's QEMU complies at once: the device is closed and
      * unplugged from the guest. Then every linked queue is reset and unlinked and the mdev is gone.
+     * A kernel without {@link Commit#REQUEST_CALLBACK} cannot ask: vfio_unregister_group_dev waits
+     * until the guest lets the device go; the write blocks ({@link BlockedWrite}) and the removal
+     * finishes when the guest stops.
      */
     public void mdevRemove(MatrixMdev m, String buf) {
         long val;
@@ -286,13 +289,29 @@ public final class VfioApOps implements ApDriver {
         // when it checks, so a guest start racing with the removal either finishes first and is
         // closed here, or finds the device going and fails with ENODEV.
         boolean wasOpen;
-        try (var op = lockdep.operation("vfio_unregister_group_dev"); Locks l = new Locks().take(matrixDev.guestsLock)) {
+        try (var op = lockdep.operation("vfio_unregister_group_dev");
+                Locks l = new Locks().take(has(Commit.GUESTS_LOCK) ? matrixDev.guestsLock : matrixDev.mdevsLock)) {
+            if (m.removePending) {
+                throw new BlockedWrite("mdev " + m.uuid() + " is being removed already: the write waits with the first one");
+            }
             m.removing = true;
             wasOpen = m.open;
+            if (wasOpen && !has(Commit.REQUEST_CALLBACK)) {
+                m.removePending = true;
+            }
+        }
+        if (m.removePending) {
+            throw new BlockedWrite("the write blocks: a guest has mdev " + m.uuid() + " open and this kernel has no vfio "
+                    + "request callback to ask for it; the removal finishes when the guest stops");
         }
         if (wasOpen) {
             closeDevice(m);
         }
+        finishRemove(m);
+    }
+
+    /** vfio_ap_mdev_remove, once vfio has let the device go: reset and unlink the queues, drop the mdev. */
+    private void finishRemove(MatrixMdev m) {
         try (var op = lockdep.operation("vfio_ap_mdev_remove")) {
             Locks l = new Locks();
             if (has(Commit.GUESTS_LOCK)) {
@@ -1142,6 +1161,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_mdev_resource_in_use: EADDRINUSE if any mdev has an APQN of apm x aqm. */
     @Override
     public Errno inUse(ApMask apm, ApMask aqm) {
+        if (!has(Commit.IN_USE_IMPL)) {
+            return null; // the bus asks (5.18), but vfio_ap implements in_use only from 6.0
+        }
         try (var op = lockdep.operation("vfio_ap_mdev_resource_in_use");
                 Locks l = new Locks().take(matrixDev.guestsLock).take(matrixDev.mdevsLock)) {
             return verifyNoSharing(null, apm, aqm);
@@ -1151,6 +1173,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_on_cfg_changed: unplug what left the host, note what arrived, take the new info. */
     @Override
     public void onConfigChanged(ApConfigInfo cur, ApConfigInfo prev) {
+        if (!has(Commit.CONFIG_CHANGE_HANDLING)) {
+            return; // the bus calls (5.18); vfio_ap handles it from 6.0
+        }
         try (var op = lockdep.operation("vfio_ap_on_cfg_changed");
                 Locks l = new Locks().take(matrixDev.guestsLock)) {
             cfgRemove(cur, prev);
@@ -1226,6 +1251,9 @@ public final class VfioApOps implements ApDriver {
     /** vfio_ap_on_scan_complete: filter and plug what the configuration change added. */
     @Override
     public void onScanComplete(ApConfigInfo cur, ApConfigInfo prev) {
+        if (!has(Commit.CONFIG_CHANGE_HANDLING)) {
+            return;
+        }
         try (var op = lockdep.operation("vfio_ap_on_scan_complete");
                 Locks l = new Locks().take(matrixDev.guestsLock)) {
             for (MatrixMdev m : matrixDev.mdevList) {
@@ -1374,6 +1402,11 @@ public final class VfioApOps implements ApDriver {
                 }
             }
             m.open = false;
+        }
+        if (m.removePending) {
+            // the remove that was waiting for the guest (no request callback) goes on
+            m.removePending = false;
+            finishRemove(m);
         }
     }
 

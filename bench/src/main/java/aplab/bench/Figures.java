@@ -1,0 +1,127 @@
+package aplab.bench;
+
+import aplab.explore.Explorer;
+import aplab.kernel.Kernel;
+import aplab.transcript.Transcript;
+import aplab.transcript.TranscriptRunner;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The issue-13 figures in one run, each next to its target as a ratio (tools/bench --figures):
+ * explorer generated states per second and exhaustive depth 6 (and, with {@code --depth8}, 8) on
+ * 2 cores, the interleaving search's schedules per second, golden transcript commands per second in
+ * one JVM, and full filtering at 256 x 256 against the bare bitmap-word bound measured in the same
+ * loop. Rows are printed as a Markdown table; the load average at the start and end is printed
+ * with it, because the machine may be shared. Not a test: a measurement.
+ */
+public final class Figures {
+    private Figures() {
+    }
+
+    private record Row(String figure, String measured, String target, double ratio, boolean ok) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean depth8 = List.of(args).contains("--depth8");
+        List<Row> rows = new ArrayList<>();
+        double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cpus = Runtime.getRuntime().availableProcessors();
+
+        // explorer: exhaustive depth 6 on every core
+        Explorer.Result d6 = new Explorer(new Explorer.Options(6, -1, 0, Kernel.MAINLINE, Set.of(), cpus), null).run();
+        rows.add(new Row("explorer: generated states/s (depth 6, " + cpus + " threads)",
+                String.format(Locale.ROOT, "%.0f", d6.generatedPerSecond()), ">= 100000",
+                d6.generatedPerSecond() / 100000, d6.generatedPerSecond() >= 100000));
+        rows.add(new Row("explorer: exhaustive depth 6", String.format(Locale.ROOT, "%.1f s (%d generated, %d distinct)",
+                d6.sequentialSeconds(), d6.sequentialRuns(), d6.distinctStates()), "<= 60 s", d6.sequentialSeconds() / 60,
+                d6.sequentialSeconds() <= 60));
+        if (depth8) {
+            Explorer.Result d8 = new Explorer(new Explorer.Options(8, -1, 0, Kernel.MAINLINE, Set.of(), cpus), null).run();
+            rows.add(new Row("explorer: exhaustive depth 8", String.format(Locale.ROOT, "%.1f s (%d generated, %d distinct)",
+                    d8.sequentialSeconds(), d8.sequentialRuns(), d8.distinctStates()), "<= 600 s",
+                    d8.sequentialSeconds() / 600, d8.sequentialSeconds() <= 600));
+        }
+        // interleavings at lock granularity: the bus operations from every state within one operation
+        Explorer.Result il = new Explorer(new Explorer.Options(1, 1, 1, Kernel.MAINLINE, Set.of(), cpus, 0, 0, true,
+                Set.of(31, 32, 33, 34, 35, 36, 41, 42, 43)), null).run();
+        rows.add(new Row("interleavings: schedules/s (bus ops, 1 preemption)", String.format(Locale.ROOT, "%.0f (%d schedules)",
+                il.schedulesPerSecond(), il.schedules()), "(reported)", Double.NaN, true));
+
+        // golden transcripts in one JVM: warm up, then measure
+        List<Transcript> ts = WholeSystemBenchmarks.goldens();
+        int cmds = ts.stream().mapToInt(t -> t.commands().size()).sum();
+        for (int i = 0; i < 10; i++) {
+            runAll(ts);
+        }
+        int rounds = 30;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            runAll(ts);
+        }
+        double cps = (double) cmds * rounds / ((System.nanoTime() - t0) / 1e9);
+        rows.add(new Row("golden transcripts: commands/s (one JVM, one thread)", String.format(Locale.ROOT,
+                "%.0f (%d files, %d commands)", cps, ts.size(), cmds), ">= 30000", cps / 30000, cps >= 30000));
+
+        // full filtering at 256 x 256 and the bare bitmap-word bound, alternating in one loop
+        FilterBenchmarks f = new FilterBenchmarks();
+        f.setUp();
+        double[] ns = filterTimes(f);
+        double ratio = ns[0] / ns[1];
+        rows.add(new Row("full filtering 256x256 / bare bitmap-word bound", String.format(Locale.ROOT,
+                "%.0f ns / %.0f ns", ns[0], ns[1]), "<= 1.5x", ratio / 1.5, ratio <= 1.5));
+
+        double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.printf(Locale.ROOT, "load average %.1f at the start, %.1f at the end, %d CPUs%n%n", load0, load1, cpus);
+        System.out.println("| figure | measured | target | measured/target | met |");
+        System.out.println("|---|---:|---:|---:|---|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r.figure(), r.measured(), r.target(),
+                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                    Double.isNaN(r.ratio()) ? "-" : r.ok() ? "yes" : "no");
+        }
+    }
+
+    private static int runAll(List<Transcript> ts) {
+        int passed = 0;
+        for (Transcript t : ts) {
+            if (TranscriptRunner.run(t).passed()) {
+                passed++;
+            }
+        }
+        if (passed != ts.size()) {
+            throw new IllegalStateException((ts.size() - passed) + " golden transcripts fail: the figures would mean nothing");
+        }
+        return passed;
+    }
+
+    /** ns per call of the full filter and of the bare bound, measured alternately (best of 15 batches each). */
+    private static double[] filterTimes(FilterBenchmarks f) {
+        double bestFilter = Double.MAX_VALUE;
+        double bestBare = Double.MAX_VALUE;
+        long sink = 0;
+        int n = 20000;
+        for (int batch = 0; batch < 25; batch++) {
+            long a = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += f.filterMatrix() ? 1 : 0;
+            }
+            long b = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += f.bareBitmapWords();
+            }
+            long c = System.nanoTime();
+            if (batch >= 10) {
+                bestFilter = Math.min(bestFilter, (b - a) / (double) n);
+                bestBare = Math.min(bestBare, (c - b) / (double) n);
+            }
+        }
+        if (sink == 42) {
+            System.out.println();
+        }
+        return new double[] {bestFilter, bestBare};
+    }
+}
