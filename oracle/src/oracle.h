@@ -4,7 +4,7 @@
 #define APLAB_ORACLE_H
 
 #include "../shim/kernel.h"
-#include "../shim/ap_bus.h"
+#include "../shim/aplab_ap_bus.h"
 
 /* ---- output: everything a command prints goes through here */
 void out_line(const char *fmt, ...) __printf(1, 2);

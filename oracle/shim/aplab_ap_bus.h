@@ -2,7 +2,7 @@
 /*
  * aplab kernel oracle: the part of drivers/s390/crypto/ap_bus.h that vfio_ap uses (AP device and
  * driver structures, response codes, the mask helpers), implemented by oracle/src/apbus.c.
- * Found before the kernel's own ap_bus.h because the build never extracts that file.
+ * The driver includes it as "ap_bus.h" through a one-line header the build generates.
  */
 #ifndef APLAB_ORACLE_AP_BUS_H
 #define APLAB_ORACLE_AP_BUS_H
