@@ -52,8 +52,10 @@ static void cells() {
 // %% [markdown]
 // ## Starting a guest: `vfio_ap_mdev_set_kvm()`
 //
-// Both kernels first set the guest's PQAP hook under its `pqap_hook_rwsem` and drop it.
-// 5.17 then takes `kvm->lock` and `matrix_dev->lock`; mainline takes `guests_lock` first:
+// 5.17 first sets the guest's PQAP hook under its `pqap_hook_rwsem` and drops it, then takes
+// `kvm->lock` and `matrix_dev->lock`. Mainline takes `guests_lock` first and, since the 2026
+// fix for the stale `pqap_hook`, sets the hook under the same locks, with the rwsem between
+// `kvm->lock` and `mdevs_lock`:
 
 // %%
 for (String k : List.of("5.17", "mainline")) {

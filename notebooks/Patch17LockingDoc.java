@@ -53,11 +53,15 @@ static void cells() {
 //    `ap_config_store()`, the bus's mask stores (which call `in_use`) and `ap_device_probe()`;
 // 4. `matrix_dev->guests_lock`;
 // 5. `kvm->lock` of the mdev's guest, only if the mdev has one;
-// 6. `matrix_dev->mdevs_lock`.
+// 6. `kvm->arch.crypto.pqap_hook_rwsem` (write), only in `get_update_locks_for_kvm()`, the
+//    locks of `vfio_ap_mdev_set_kvm()`/`vfio_ap_mdev_unset_kvm()`;
+// 7. `matrix_dev->mdevs_lock`.
 //
-// `pqap_hook_rwsem` is taken and released before any of 4 to 6 in
-// `vfio_ap_mdev_set_kvm()`/`vfio_ap_mdev_unset_kvm()`; KVM holds it (read) around the PQAP
-// interception, whose handler takes `mdevs_lock` only.
+// KVM holds `pqap_hook_rwsem` (read) around the PQAP interception, whose handler takes
+// `mdevs_lock` only, so the rwsem sits above `mdevs_lock`. Its place at 6 comes with the 2026
+// fix for the stale `pqap_hook` (the kernel-doc of `get_update_locks_for_kvm()` in Debian's
+// 6.1.192 and 6.12.118 sources lists it third, after `kvm->lock`); before that fix, as in 6.0,
+// set_kvm and unset_kvm take and release it before any of 4, 5 and 7.
 //
 // ## Which path takes which locks, measured
 //

@@ -13,9 +13,9 @@ class Patch17LockingDocSupport {
     static final String M = "/sys/devices/vfio_ap/matrix";
     static final String VFIO = "/sys/bus/ap/drivers/vfio_ap";
 
-    /** The hierarchy, outermost first; the rwsem is taken alone, before any of the others. */
+    /** The hierarchy, outermost first (before the stale-pqap_hook fix the rwsem is taken alone). */
     static final List<String> HIERARCHY = List.of("ap_scan_bus_mutex", "&dev->mutex", "ap_perms_mutex",
-            "guests_lock", "kvm->lock", "mdevs_lock");
+            "guests_lock", "kvm->lock", "kvm->arch.crypto.pqap_hook_rwsem", "mdevs_lock");
 
     /** One measured path: what the kernel function is, and the command that runs it. */
     record Path(String function, String command) {

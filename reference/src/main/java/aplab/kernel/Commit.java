@@ -118,7 +118,7 @@ public enum Commit {
             "the guest is updated when a host change empties its adapters or domains (before: only if something was left)",
             false, CONFIG_CHANGE_HANDLING),
     FIX_STALE_PQAP_HOOK("fix-stale-pqap-hook", "s390/vfio-ap: fix stale pqap_hook pointer on error in vfio_ap_mdev_set_kvm()", "2026",
-            "a refused guest start (EPERM) puts the guest's PQAP hook back (before: it stayed on the refused mdev)",
+            "set_kvm/unset_kvm set and clear the guest's PQAP hook under the update locks, pqap_hook_rwsem taken between kvm->lock and mdevs_lock, and a refused start (EPERM: the hook is set) leaves it alone (before: set under the rwsem alone, first, and left on the refused mdev)",
             false, GUESTS_LOCK),
     FIX_MISSING_LOCKS("fix-missing-locks", "s390/vfio-ap: Fix missing lock required to access list of ap_matrix_mdev objects", "2026",
             "mdev creation and the queue status attribute take guests_lock before mdevs_lock", false, GUESTS_LOCK);

@@ -16,7 +16,7 @@ import java.util.List;
 public final class Kvm {
     private final String name;
     private final TrackedLock lock;
-    /** kvm->arch.crypto.pqap_hook_rwsem (taken and dropped before the vfio_ap locks). */
+    /** kvm->arch.crypto.pqap_hook_rwsem (one of the update locks with the stale-pqap_hook fix; alone before them without). */
     private final TrackedLock pqapHookRwsem;
     /** Format-2 CRYCB (APXA): full 256-bit masks; format 0/1: ids 0..63 and 0..15 only. */
     private final boolean apxa;

@@ -178,13 +178,20 @@ public final class VfioApOps implements ApDriver {
         return l.take(matrixDev.mdevsLock);
     }
 
-    /** get_update_locks_for_kvm: guests_lock, kvm->lock, mdevs_lock. */
+    /**
+     * get_update_locks_for_kvm: guests_lock, kvm->lock, mdevs_lock; with the stale-pqap_hook fix
+     * also kvm->arch.crypto.pqap_hook_rwsem (down_write) between kvm->lock and mdevs_lock, so that
+     * the hook is set and cleared under the same locks as the guest's masks.
+     */
     private Locks getUpdateLocksForKvm(Kvm kvm) {
         Locks l = new Locks();
         if (has(Commit.GUESTS_LOCK)) {
             l.take(matrixDev.guestsLock);
         }
         l.take(kvm.lock());
+        if (has(Commit.FIX_STALE_PQAP_HOOK)) {
+            l.take(kvm.pqapHookRwsem());
+        }
         return l.take(matrixDev.mdevsLock);
     }
 
@@ -1328,43 +1335,45 @@ public final class VfioApOps implements ApDriver {
     /**
      * vfio_ap_mdev_set_kvm: EPERM if another mdev already serves this guest; otherwise record the
      * guest and push the current shadow (5.17: the unfiltered matrix) into its CRYCB.
+     *
+     * <p>Before the stale-pqap_hook fix the guest's PQAP hook is pointed at this mdev under the
+     * rwsem alone, before the update locks, and the refusal (another mdev has this kvm) leaves it
+     * there. With the fix (Debian's 6.1.192 and 6.12.118 sources) the rwsem is one of the update
+     * locks, the refusal is "the hook is already set", and the hook is set only on success.
      */
     private void setKvm(MatrixMdev m, Kvm kvm) {
         try (var op = lockdep.operation("vfio_ap_mdev_set_kvm")) {
-            Object prevHook;
-            kvm.pqapHookRwsem().lock();
-            try {
-                prevHook = kvm.pqapHook();
-                kvm.setPqapHook(m);
-            } finally {
-                kvm.pqapHookRwsem().unlock();
+            boolean hookUnderUpdateLocks = has(Commit.FIX_STALE_PQAP_HOOK);
+            if (!hookUnderUpdateLocks) {
+                kvm.pqapHookRwsem().lock();
+                try {
+                    kvm.setPqapHook(m);
+                } finally {
+                    kvm.pqapHookRwsem().unlock();
+                }
             }
             boolean refused = false;
             boolean gone = false;
             try (Locks l = getUpdateLocksForKvm(kvm)) {
                 gone = m.removing || !matrixDev.mdevList.contains(m);
-                for (MatrixMdev other : matrixDev.mdevList) {
-                    if (other != m && other.kvm == kvm) {
-                        refused = true;
-                        break;
+                if (hookUnderUpdateLocks) {
+                    refused = kvm.pqapHook() != null;
+                } else {
+                    for (MatrixMdev other : matrixDev.mdevList) {
+                        if (other != m && other.kvm == kvm) {
+                            refused = true;
+                            break;
+                        }
                     }
                 }
                 if (!refused && !gone) {
+                    if (hookUnderUpdateLocks) {
+                        kvm.setPqapHook(m);
+                    }
                     attachLocked(m, kvm);
                 }
             }
             if (refused || gone) {
-                if (has(Commit.FIX_STALE_PQAP_HOOK)) {
-                    // do not leave the hook pointing at the refused mdev; the rwsem is
-                    // taken after the driver's locks are dropped (handle_pqap holds it, then
-                    // takes mdevs_lock)
-                    kvm.pqapHookRwsem().lock();
-                    try {
-                        kvm.setPqapHook(prevHook);
-                    } finally {
-                        kvm.pqapHookRwsem().unlock();
-                    }
-                }
                 throw new KernelException(gone ? Errno.ENODEV : Errno.EPERM);
             }
         }
@@ -1389,13 +1398,18 @@ public final class VfioApOps implements ApDriver {
         try (var op = lockdep.operation("vfio_ap_mdev_unset_kvm")) {
             Kvm kvm = m.kvm;
             if (kvm != null) {
-                kvm.pqapHookRwsem().lock();
-                try {
-                    kvm.setPqapHook(null);
-                } finally {
-                    kvm.pqapHookRwsem().unlock();
+                if (!has(Commit.FIX_STALE_PQAP_HOOK)) {
+                    kvm.pqapHookRwsem().lock();
+                    try {
+                        kvm.setPqapHook(null);
+                    } finally {
+                        kvm.pqapHookRwsem().unlock();
+                    }
                 }
                 try (Locks l = getUpdateLocksForKvm(kvm)) {
+                    if (has(Commit.FIX_STALE_PQAP_HOOK)) {
+                        kvm.setPqapHook(null);
+                    }
                     kvm.clearMasks();
                     resetQueues(queuesToReset(m));
                     m.kvm = null;
