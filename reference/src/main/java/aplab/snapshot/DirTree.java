@@ -1,6 +1,7 @@
 package aplab.snapshot;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -49,14 +50,26 @@ public final class DirTree implements SysfsTree {
         return rel.isEmpty() ? root : root.resolve(rel);
     }
 
+    /**
+     * The most a read takes from one file: 64 KiB. A sysfs attribute shows at most a page
+     * (PAGE_SIZE, 4096 bytes on s390: {@code sysfs_kf_seq_show}); a larger file in a tree is not
+     * an attribute, and reads as unreadable instead of being loaded whole.
+     */
+    public static final int MAX_ATTRIBUTE_BYTES = 64 << 10;
+
+    /**
+     * The file's content, or null if it is missing, not a regular file (a directory, FIFO or
+     * device), unreadable, or larger than {@link #MAX_ATTRIBUTE_BYTES}.
+     */
     @Override
     public String read(String path) {
         Path p = at(path);
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             return null;
         }
-        try {
-            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(MAX_ATTRIBUTE_BYTES + 1);
+            return b.length > MAX_ATTRIBUTE_BYTES ? null : new String(b, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return null;
         }
