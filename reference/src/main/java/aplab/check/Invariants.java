@@ -446,9 +446,19 @@ public final class Invariants {
 
     // ------------------------------------------------------------------ refused writes
 
-    /** The outcome of {@link #checkedWrite}: the errno (null: accepted) and a violation (or null). */
-    public record WriteResult(aplab.kernel.Errno errno, SysfsException.Phase phase, Violation violation) {
+    /**
+     * The outcome of {@link #checkedWrite}: the errno (null: accepted) and a violation (or null).
+     * {@code blocked}: the write blocks in the kernel (a remove of an mdev a guest holds on a
+     * kernel without the vfio request callback, {@link aplab.vfioap.BlockedWrite}); it is neither
+     * refused nor done, and the pending removal is state it may change.
+     */
+    public record WriteResult(aplab.kernel.Errno errno, SysfsException.Phase phase, Violation violation, boolean blocked) {
+        WriteResult(aplab.kernel.Errno errno, SysfsException.Phase phase, Violation violation) {
+            this(errno, phase, violation, false);
+        }
     }
+
+    private static final WriteResult BLOCKED = new WriteResult(null, null, null, true);
 
     /**
      * Writes {@code data} to {@code path} as {@link Sysfs#write} does (page-sized stores, the first
@@ -465,6 +475,8 @@ public final class Invariants {
                 return new WriteResult(null, null, null);
             } catch (SysfsException e) {
                 return refused(e, before, HostState.withCounters(host), path, data);
+            } catch (aplab.vfioap.BlockedWrite e) {
+                return BLOCKED;
             }
         }
         for (int off = 0; off < data.length(); off += Sysfs.PAGE_SIZE) {
@@ -474,6 +486,8 @@ public final class Invariants {
                 sysfs.write(path, piece);
             } catch (SysfsException e) {
                 return refused(e, before, HostState.withCounters(host), path, piece);
+            } catch (aplab.vfioap.BlockedWrite e) {
+                return BLOCKED;
             }
         }
         return new WriteResult(null, null, null);

@@ -89,7 +89,10 @@ public final class MdevctlStart {
         }
         // mdevctl finds the parent under /sys/class/mdev_bus and the device under /sys/bus/mdev/devices
         String types = PARENT + "/mdev_supported_types";
-        if (!sysfs.isDirectory(types + "/" + d.mdevType())) {
+        // a type is one directory name under mdev_supported_types ("", "." or "a/b" name none)
+        String type = d.mdevType();
+        boolean oneName = !type.isEmpty() && !type.equals(".") && !type.equals("..") && type.indexOf('/') < 0;
+        if (!oneName || !sysfs.isDirectory(types + "/" + type) || sysfs.tree().read(types + "/" + type + "/available_instances") == null) {
             return fail(printed, notes, writes, "Parent matrix does not support mdev type " + d.mdevType(), null,
                     "the matrix device's only type is vfio_ap-passthrough");
         }

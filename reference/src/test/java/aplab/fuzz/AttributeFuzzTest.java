@@ -60,7 +60,9 @@ class AttributeFuzzTest {
         Invariants.WriteResult r = Invariants.checkedWrite(host, new Sysfs(host), path, data);
         TALLY.add("writes");
         TALLY.add("to " + Fuzz.attribute(path));
-        if (r.errno() != null) {
+        if (r.blocked()) {
+            TALLY.add("blocked");
+        } else if (r.errno() != null) {
             TALLY.add("refused " + r.errno().name());
             if (r.violation() == null) {
                 TALLY.add("refusals-with-state-unchanged");

@@ -20,11 +20,12 @@ record Cli(int status, String out, String err) {
     }
 
     /**
-     * No stack trace, no internal error; exit 2 comes with one error line (picocli may add its
-     * "Try 'aplab CMD --help'" hint as a second).
+     * No stack trace, no internal error (other than text of the input echoed back); exit 2 comes
+     * with one error line (picocli may add its "Try 'aplab CMD --help'" hint as a second).
      */
-    Cli wellBehaved(String what) {
-        assertThat(out + err).as("output of %s", what).doesNotContain("internal error", "Exception", "\tat ");
+    Cli wellBehaved(String what, String input) {
+        assertThat(Fuzz.failures(out + err, input)).as("Java failures in the output of %s:%n%s%s", what, out, err)
+                .isEmpty();
         if (status == 2) {
             String[] lines = err.split("\n");
             assertThat(lines[0]).as("error of %s", what).startsWith("aplab: ");

@@ -53,7 +53,7 @@ class ExplainFuzzTest {
             args.add(lines[i]);
         }
         String what = "aplab " + String.join(" ", args.subList(2, args.size()).stream().map(Fuzz::printable).toList());
-        Cli r = Cli.run(args.toArray(String[]::new)).wellBehaved(what);
+        Cli r = Cli.run(args.toArray(String[]::new)).wellBehaved(what, String.join("\n", args));
         TALLY.add("exit-" + r.status());
         assertThat(r.status()).as(what).isIn(0, 2);
         if (r.status() == 0) {

@@ -85,6 +85,29 @@ final class Fuzz {
         return known.contains(name) ? name : known.get(Math.floorMod(name.hashCode(), known.size()));
     }
 
+    /**
+     * What betrays a Java failure in output: the shell's "internal error" line, a stack frame, or
+     * a qualified exception or error class name (java.lang.NullPointerException).
+     */
+    private static final java.util.regex.Pattern FAILURE = java.util.regex.Pattern.compile(
+            "aplab: internal error|\tat [\\w$.]+\\(|Caused by: |\\b[a-z][\\w$]*(?:\\.[\\w$]+)*\\.(?:[A-Z][\\w$]*)?(?:Exception|Error)\\b");
+
+    /**
+     * The fragments of {@code output} that show a Java failure and do not come from {@code input}
+     * (a fuzzer that puts "Exception" or a class name in the input sees it echoed in an error
+     * message: that is not a failure).
+     */
+    static List<String> failures(String output, String input) {
+        List<String> found = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = FAILURE.matcher(output);
+        while (m.find()) {
+            if (!input.contains(m.group())) {
+                found.add(m.group());
+            }
+        }
+        return found;
+    }
+
     /** The input as it would show in a message: escaped, cut at 60 characters. */
     static String printable(String s) {
         return Invariants.printable(s);

@@ -35,7 +35,7 @@ class SnapshotFuzzTest {
                 parsed = false;
                 assertThat(e.oneLine()).as("error for %s", what).doesNotContain("\n").startsWith(f.toString());
             }
-            Cli r = Cli.run("load", f.toString()).wellBehaved("aplab load " + what);
+            Cli r = Cli.run("load", f.toString()).wellBehaved("aplab load " + what, Fuzz.latin1(input));
             TALLY.add("load-exit-" + r.status());
             if (parsed) {
                 TALLY.add("parsed");

@@ -40,7 +40,7 @@ class TranscriptFuzzTest {
         } catch (TranscriptException e) {
             TALLY.add("unreadable");
             assertThat(e.oneLine()).as("error for %s", what).doesNotContain("\n").startsWith(f.toString());
-            Cli r = Cli.run("check", f.toString()).wellBehaved("aplab check " + what);
+            Cli r = Cli.run("check", f.toString()).wellBehaved("aplab check " + what, Fuzz.latin1(readBack(f)));
             assertThat(r.status()).as("aplab check %s", what).isEqualTo(2);
             return;
         }
@@ -56,7 +56,7 @@ class TranscriptFuzzTest {
             assertThat(t.expectedText()).as("rendering of %s", what).isEqualTo(text);
         }
         if (t.commands().size() <= 30) {
-            Cli r = Cli.run("check", f.toString()).wellBehaved("aplab check " + what);
+            Cli r = Cli.run("check", f.toString()).wellBehaved("aplab check " + what, Fuzz.latin1(readBack(f)));
             assertThat(r.status()).as("aplab check %s", what).isIn(0, 1);
             assertThat(r.out()).as("aplab check %s", what).endsWith(r.status() == 0 ? "1 passed, 0 failed\n" : "0 passed, 1 failed\n");
             TALLY.add(r.status() == 0 ? "check-passed" : "check-differed");
