@@ -1,33 +1,19 @@
 package aplab.cli;
 
+import static aplab.cli.CliRun.aplab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run aplab(String... args) {
-        CommandLine cl = Aplab.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
 
     private Path file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -40,14 +26,14 @@ class CliTest {
 
     @Test
     void checkPassesAndCounts() throws IOException {
-        Run r = aplab("check", file("good.md", GOOD).toString());
+        CliRun r = aplab("check", file("good.md", GOOD).toString());
         assertThat(r.status()).isZero();
         assertThat(r.out()).isEqualTo("1 passed, 0 failed\n");
     }
 
     @Test
     void checkFailsWithUnifiedDiff() throws IOException {
-        Run r = aplab("check", file("good.md", GOOD).toString(), file("bad.md", BAD).toString());
+        CliRun r = aplab("check", file("good.md", GOOD).toString(), file("bad.md", BAD).toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("--- ", "+++ ", "-15", "+255").endsWith("1 passed, 1 failed\n");
     }
@@ -56,7 +42,7 @@ class CliTest {
     void updateRewritesTheFileAndRunPrintsTheSame() throws IOException {
         Path bad = file("bad.md", BAD);
         String printed = aplab("run", bad.toString()).out();
-        Run r = aplab("check", "--update", bad.toString());
+        CliRun r = aplab("check", "--update", bad.toString());
         assertThat(r.status()).isZero();
         assertThat(Files.readString(bad)).isEqualTo(printed).contains("\n255\n");
         assertThat(aplab("check", bad.toString()).status()).isZero();
@@ -64,13 +50,13 @@ class CliTest {
 
     @Test
     void unreadableFilesGiveOneLineAndStatus2() throws IOException {
-        Run missing = aplab("check", dir.resolve("nope.md").toString());
+        CliRun missing = aplab("check", dir.resolve("nope.md").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err().strip()).endsWith("nope.md: no such file").doesNotContain("\n").doesNotContain("Exception");
-        Run open = aplab("run", file("open.md", "```console\n$ echo\n").toString());
+        CliRun open = aplab("run", file("open.md", "```console\n$ echo\n").toString());
         assertThat(open.status()).isEqualTo(2);
         assertThat(open.err().strip()).endsWith("open.md:1: code block opened here is never closed");
-        Run dirArg = aplab("check", dir.toString());
+        CliRun dirArg = aplab("check", dir.toString());
         assertThat(dirArg.status()).isEqualTo(2);
         assertThat(dirArg.err().lines().count()).isEqualTo(1);
     }
@@ -81,7 +67,7 @@ class CliTest {
         new java.util.Random(42).nextBytes(junk);
         Path p = dir.resolve("junk.md");
         Files.write(p, junk);
-        Run r = aplab("check", p.toString());
+        CliRun r = aplab("check", p.toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("Exception").contains("junk.md");
     }
@@ -89,10 +75,10 @@ class CliTest {
     @Test
     void helpAndVersionOnEveryCommand() {
         for (String cmd : new String[] {"check", "run", "shell"}) {
-            Run help = aplab(cmd, "--help");
+            CliRun help = aplab(cmd, "--help");
             assertThat(help.status()).isZero();
             assertThat(help.out()).contains("Usage: aplab " + cmd);
-            Run version = aplab(cmd, "--version");
+            CliRun version = aplab(cmd, "--version");
             assertThat(version.out()).startsWith("aplab ");
         }
         assertThat(aplab("--version").out()).contains("mainline");
@@ -100,7 +86,7 @@ class CliTest {
 
     @Test
     void badUsageIsOneLinePlusHint() {
-        Run r = aplab("check");
+        CliRun r = aplab("check");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("aplab: Missing required parameter").contains("--help");
     }

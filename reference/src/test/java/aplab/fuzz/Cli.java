@@ -2,21 +2,12 @@ package aplab.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aplab.cli.Aplab;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import picocli.CommandLine;
 
 /** One in-process run of the aplab CLI, and the checks every fuzzed run must pass. */
 record Cli(int status, String out, String err) {
     static Cli run(String... args) {
-        CommandLine cl = Aplab.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new Cli(status, out.toString(), err.toString());
+        aplab.cli.CliRun r = aplab.cli.CliRun.aplab(args);
+        return new Cli(r.status(), r.out(), r.err());
     }
 
     /**

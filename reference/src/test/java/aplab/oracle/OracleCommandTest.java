@@ -1,12 +1,11 @@
 package aplab.oracle;
 
+import static aplab.cli.CliRun.aplab;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aplab.cli.Aplab;
+import aplab.cli.CliRun;
 import aplab.kernel.Kernel;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code aplab oracle check|run|diff} (what tools/kernel-oracle runs) against stand-in oracle
@@ -29,18 +27,6 @@ class OracleCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run aplab(String... args) {
-        CommandLine cl = Aplab.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
 
     private Path file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -57,22 +43,22 @@ class OracleCommandTest {
     @Test
     void checkHasAplabChecksFormatAndListsWhatTheOracleCannotRun() throws IOException {
         Path stub = OracleStubs.stubScript(dir, "stub", "--kernel", K);
-        Run r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(),
+        CliRun r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(),
                 file("good.md", GOOD).toString(), file("wrong.md", WRONG).toString(), file("k.md", OTHER_KERNEL).toString());
         assertThat(r.status()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("--- " + dir.resolve("wrong.md"), "-0x08", "+0x04")
                 .contains("not runnable on the oracle (1 files; the first command it cannot run):\n  " + dir.resolve("k.md")
                         + ":3: $ aplab kernel 5.17\n")
                 .endsWith("1 passed, 1 failed\n");
-        Run ok = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), dir.resolve("good.md").toString(),
+        CliRun ok = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), dir.resolve("good.md").toString(),
                 dir.resolve("k.md").toString());
         assertThat(ok.status()).isZero();
         assertThat(ok.out()).endsWith("1 passed, 0 failed\n");
-        Run missing = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), dir.resolve("nope.md").toString());
+        CliRun missing = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), dir.resolve("nope.md").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("kernel-oracle: " + dir.resolve("nope.md") + ": no such file\n");
         // run: the file with the oracle's outputs
-        Run run = aplab("oracle", "run", "--kernel", K, "--oracle", stub.toString(), dir.resolve("wrong.md").toString());
+        CliRun run = aplab("oracle", "run", "--kernel", K, "--oracle", stub.toString(), dir.resolve("wrong.md").toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(GOOD);
     }
@@ -83,17 +69,17 @@ class OracleCommandTest {
         Path wrong = file("wrong.md", WRONG);
         Path good = file("good.md", GOOD);
         Path list = file("known.txt", "# why these differ\n" + wrong + "  ap_bus: a reason\n");
-        Run r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", list.toString(),
+        CliRun r = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", list.toString(),
                 wrong.toString(), good.toString());
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("-0x08", "known differences (1 files, listed in " + list + "; diffs above):\n  " + wrong
                 + ": ap_bus: a reason\n").endsWith("1 passed, 0 failed\n");
         Path stale = file("stale.txt", good + " fixed long ago\n");
-        Run s = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", stale.toString(), good.toString());
+        CliRun s = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", stale.toString(), good.toString());
         assertThat(s.status()).isEqualTo(1);
         assertThat(s.out()).contains(good + ": listed in " + stale + " as a known difference, but it passes now: take it off the list")
                 .endsWith("0 passed, 1 failed\n");
-        Run bad = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", file("bad.txt", "lonely\n").toString(),
+        CliRun bad = aplab("oracle", "check", "--kernel", K, "--oracle", stub.toString(), "--known", file("bad.txt", "lonely\n").toString(),
                 good.toString());
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("kernel-oracle: " + dir.resolve("bad.txt") + ":1: a known difference needs a reason after the file name\n");
@@ -101,13 +87,13 @@ class OracleCommandTest {
 
     @Test
     void noOracleOrADeadOneIsOneLine() throws IOException {
-        Run none = aplab("oracle", "check", "--kernel", K, "--oracle", dir.resolve("missing-exe").toString(), "x.md");
+        CliRun none = aplab("oracle", "check", "--kernel", K, "--oracle", dir.resolve("missing-exe").toString(), "x.md");
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).startsWith("kernel-oracle: oracle ").contains("no such file").doesNotContain("Exception")
                 .hasLineCount(1);
         // dies on the 3rd command: the first file fails with one line, the second runs on a new process
         Path dying = OracleStubs.stubScript(dir, "dying", "--kernel", K, "--die-after", "2");
-        Run r = aplab("oracle", "check", "--kernel", K, "--oracle", dying.toString(), file("a.md", GOOD).toString(),
+        CliRun r = aplab("oracle", "check", "--kernel", K, "--oracle", dying.toString(), file("a.md", GOOD).toString(),
                 file("b.md", "```console\n$ cat /sys/bus/ap/ap_adapter_mask\n0x" + "0".repeat(64) + "\n```\n").toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("kernel-oracle: " + dir.resolve("a.md") + ": oracle " + dying
@@ -118,7 +104,7 @@ class OracleCommandTest {
     @Test
     void diffAgreesWithAFaithfulOracleAndPrintsItsFigures() throws IOException {
         Path stub = OracleStubs.stubScript(dir, "stub", "--kernel", K);
-        Run r = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--sequences", "40", "--seed", "5",
+        CliRun r = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--sequences", "40", "--seed", "5",
                 "--out", dir.resolve("div").toString());
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         Matcher m = Pattern.compile("(?m)^40 sequences, (\\d+) commands, 0 divergences$").matcher(r.out());
@@ -126,13 +112,13 @@ class OracleCommandTest {
         assertThat(Long.parseLong(m.group(1))).isGreaterThan(40 * 5);
         assertThat(r.out()).containsPattern("kernel " + Pattern.quote(K) + ", seed 5: [0-9.]+ sequences/s");
         assertThat(dir.resolve("div")).doesNotExist();
-        Run bad = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--sequences", "0");
+        CliRun bad = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--sequences", "0");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("kernel-oracle: diff: --sequences must be 1..10000000\n");
-        Run badFrom = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--from", "-1");
+        CliRun badFrom = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--from", "-1");
         assertThat(badFrom.status()).isEqualTo(2);
         assertThat(badFrom.err()).isEqualTo("kernel-oracle: diff: --from must not be negative\n");
-        Run badPlant = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--plant", "nonsense");
+        CliRun badPlant = aplab("oracle", "diff", "--kernel", K, "--oracle", stub.toString(), "--plant", "nonsense");
         assertThat(badPlant.status()).isEqualTo(2);
         assertThat(badPlant.err()).startsWith("kernel-oracle: diff: unknown planted defect 'nonsense' (known: ");
     }
@@ -143,7 +129,7 @@ class OracleCommandTest {
         // so aplab check fails the written transcripts and the oracle check passes them
         Path planted = OracleStubs.stubScript(dir, "planted", "--kernel", K, "--plant", "skip_hotplug_on_assign");
         Path out = dir.resolve("div");
-        Run r = aplab("oracle", "diff", "--kernel", K, "--oracle", planted.toString(), "--sequences", "150", "--shrink", "1",
+        CliRun r = aplab("oracle", "diff", "--kernel", K, "--oracle", planted.toString(), "--sequences", "150", "--shrink", "1",
                 "--out", out.toString());
         assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
         Matcher m = Pattern.compile("(?m)^150 sequences, \\d+ commands, (\\d+) divergences$").matcher(r.out());
@@ -159,9 +145,9 @@ class OracleCommandTest {
         String text = Files.readString(f);
         assertThat(text).startsWith("# Divergence: the model and the real vfio_ap driver (kernel " + K + ")")
                 .contains("$ aplab kernel " + K + "\n", "$ aplab guest show ");
-        Run model = aplab("check", f.toString());
+        CliRun model = aplab("check", f.toString());
         assertThat(model.status()).as(model.out()).isEqualTo(1);
-        Run oracle = aplab("oracle", "check", "--kernel", K, "--oracle", planted.toString(), f.toString());
+        CliRun oracle = aplab("oracle", "check", "--kernel", K, "--oracle", planted.toString(), f.toString());
         assertThat(oracle.status()).as(oracle.out() + oracle.err()).isZero();
         assertThat(oracle.out()).isEqualTo("1 passed, 0 failed\n");
     }
