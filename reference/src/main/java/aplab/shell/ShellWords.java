@@ -115,7 +115,7 @@ public final class ShellWords {
                 String op = (fd == 1 ? "" : String.valueOf(fd)) + (append ? ">>" : ">");
                 if (i < n && line.charAt(i) == '&') {
                     // N>&M: only 2>&1 (standard error to where standard output goes at this point)
-                    boolean ends = i + 2 == n || line.charAt(i + 2) == ' ' || line.charAt(i + 2) == '\t';
+                    boolean ends = i + 2 >= n || line.charAt(i + 2) == ' ' || line.charAt(i + 2) == '\t';
                     if (fd == 2 && !append && i + 1 < n && line.charAt(i + 1) == '1' && ends) {
                         if (redirects.stream().anyMatch(r -> r.fd() == 2)) {
                             return new Parsed(words, redirects, "a second redirection of standard error");

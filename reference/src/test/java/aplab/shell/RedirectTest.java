@@ -119,6 +119,9 @@ class RedirectTest {
         changesNothing(s, "echo +5 >&2", "aplab: unsupported shell syntax: >&");
         changesNothing(s, "echo +5 &> " + APMASK, "aplab: unsupported shell syntax: &");
         changesNothing(s, "echo +5 >", "aplab: unsupported shell syntax: newline");
+        // a line that ends in "2>&" (found by fuzzing: it read past the end of the line)
+        changesNothing(s, "echo +5 2>&", "aplab: unsupported shell syntax: 2>&");
+        changesNothing(s, "echo +5 2>&1", "+5");
         // quoted digits are a word, not a descriptor: standard output goes to the attribute
         changesNothing(s, "echo '2'> /dev/null");
         changesNothing(s, "echo 2> /dev/null", "");
