@@ -28,7 +28,7 @@ public enum Commit {
 
     /**
      * UNCONFIRMED title and release: Debian's 6.1.192 ap_bus.c has no ap_scan_bus_mutex, 6.12.117
-     * has it, and a 6.10-stable review patch (upstream 56199bb956c3) fixes a recursive lock of it,
+     * and 6.12.118 have it, and a 6.10-stable review patch (upstream 56199bb956c3) fixes a recursive lock of it,
      * so it is in 6.10.
      */
     AP_SCAN_BUS_MUTEX("ap-scan-bus-mutex", "s390/ap: bus scans serialised by ap_scan_bus_mutex (title unconfirmed)", "6.10",
@@ -103,7 +103,7 @@ public enum Commit {
     FEATURES_ATTR("features-attr", "s390/vfio-ap: Driver feature advertisement", "6.12",
             "the matrix device has a features attribute", false, QUEUE_LINKS),
     /**
-     * UNCONFIRMED title and release: what the model knows is that Debian's 6.12.117 has these and
+     * UNCONFIRMED title and release: what the model knows is that Debian's 6.12.117 and 6.12.118 have these and
      * 6.1.192 has not (ap_bus.c features_show, ap_queue.c ap_functions_show, depth as qd + 1).
      */
     AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth (title unconfirmed)", "6.12",

@@ -13,7 +13,7 @@ import java.util.Set;
  * A kernel the model runs as: a named set of {@link Commit}s from the catalogue. Driver code asks
  * {@link #has(Commit)}; nothing compares version numbers. The named kernels are releases (5.17, 6.0
  * as released, 6.8, 6.10, 6.19), two Debian stable packages (6.1 = linux-source-6.1 6.1.192, 6.12 =
- * linux-source-6.12 6.12.117, each with its backports) and {@code mainline} (6.19 plus the 2026
+ * linux-source-6.12 6.12.118, each with its backports) and {@code mainline} (6.19 plus the 2026
  * vfio_ap fixes, the default). {@link #with}/{@link #without} build what-if kernels: a
  * distribution backport, or one fix bisected.
  */
@@ -34,7 +34,7 @@ public final class Kernel {
     public static final Kernel V6_8 = V6_0.plus("6.8", "Linux 6.8 (the January 2024 filtering and reset series)",
             EnumSet.of(FIX_STATUS_ATTR, PASS_DECONFIGURED, REQUEST_CALLBACK), SERIES_6_8);
     public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)", EnumSet.of(AP_CONFIG_ATTR, AP_SCAN_BUS_MUTEX));
-    public static final Kernel V6_12 = V6_10.plus("6.12", "Debian linux-source-6.12 6.12.117 (6.12 with stable backports)",
+    public static final Kernel V6_12 = V6_10.plus("6.12", "Debian linux-source-6.12 6.12.118 (6.12 with stable backports)",
             EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES), FIXES_2026);
     public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19", EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES));
     public static final Kernel MAINLINE = V6_19.plus("mainline", "6.19 plus the 2026 vfio_ap fixes", FIXES_2026);
@@ -105,7 +105,7 @@ public final class Kernel {
         return base;
     }
 
-    /** What the named kernel is ("Debian linux-source-6.12 6.12.117 ..."). */
+    /** What the named kernel is ("Debian linux-source-6.12 6.12.118 ..."). */
     public String label() {
         return label;
     }

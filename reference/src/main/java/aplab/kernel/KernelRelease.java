@@ -28,7 +28,7 @@ public final class KernelRelease {
             case "6.1" -> "6.1.192-aplab";
             case "6.8" -> "6.8.0-aplab";
             case "6.10" -> "6.10.0-aplab";
-            case "6.12" -> "6.12.117-aplab";
+            case "6.12" -> "6.12.118-aplab";
             case "6.19" -> "6.19.0-aplab";
             default -> "6.19.0-aplab-mainline";
         };
