@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** {@code aplab mdevctl start|show|dump}: mdevctl's definitions of vfio_ap-passthrough mdevs on the model. */
+/** {@code aplab mdevctl start|list|show|dump}: mdevctl's definitions of vfio_ap-passthrough mdevs on the model. */
 @Command(name = "mdevctl", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = "Start, show or write mdevctl's JSON definitions of vfio_ap-passthrough mdevs on a modelled host.",
-        subcommands = {MdevctlCommand.Start.class, MdevctlCommand.Show.class, MdevctlCommand.Dump.class})
+        description = "Start, list, show or write mdevctl's JSON definitions of vfio_ap-passthrough mdevs on a modelled host.",
+        subcommands = {MdevctlCommand.Start.class, MdevctlCommand.ListCmd.class, MdevctlCommand.Show.class, MdevctlCommand.Dump.class})
 public final class MdevctlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -122,6 +122,61 @@ public final class MdevctlCommand implements Callable<Integer> {
             }
             out.flush();
             return status;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+            description = {"List a modelled host's active mdevs as 'mdevctl list' does.",
+                "With --dumpjson and -u naming one device, the bare definition (no UUID, no parent), which"
+                    + " can be saved as /etc/mdevctl.d/matrix/UUID; otherwise every device under its parent."
+                    + " mdevctl writes the JSON without a final newline; aplab ends it with one."})
+    static final class ListCmd implements Callable<Integer> {
+        @Parameters(paramLabel = "HOST", arity = "0..1", description = "A transcript (as at its end) or a snapshot (default: a fresh host).")
+        Path host;
+
+        @Option(names = {"-u", "--uuid"}, paramLabel = "UUID", description = "Only this device.")
+        String uuid;
+
+        @Option(names = {"-p", "--parent"}, paramLabel = "PARENT", description = "Only devices of this parent (vfio_ap's is matrix).")
+        String parent;
+
+        @Option(names = "--dumpjson", description = "Print JSON, as 'mdevctl list --dumpjson'.")
+        boolean dumpjson;
+
+        @Option(names = {"-v", "--verbose"}, description = "Print each device's attributes too.")
+        boolean verbose;
+
+        @Option(names = "--no-callout", description = "List as mdevctl does without s390-tools' ap-check callout (no attributes).")
+        boolean noCallout;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String u = uuid == null ? null : MdevctlDefinition.uuidOrNull(uuid);
+            if (uuid != null && u == null) {
+                err.println("aplab: mdevctl list: invalid UUID '" + uuid + "' (mdevctl refuses it too: a UUID is 32 hex digits, hyphenated or not)");
+                return 2;
+            }
+            HostLoader.Loaded l = base(host, null, err);
+            if (l == null) {
+                return 2;
+            }
+            List<MdevctlDefinition.Device> devs = MdevctlStart.listActive(l.session(), u, parent, !noCallout);
+            if (!dumpjson) {
+                for (MdevctlDefinition.Device d : devs) {
+                    MdevctlDefinition.toText(List.of(d)).stream().limit(verbose ? Long.MAX_VALUE : 1).forEach(out::println);
+                }
+            } else if (uuid == null || devs.size() > 1) {
+                out.println(MdevctlDefinition.toListJson(devs));
+            } else {
+                out.println(devs.isEmpty() ? "[]" : MdevctlDefinition.toJson(devs.get(0)));
+            }
+            out.flush();
+            return 0;
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * mdevctl's JSON definition of a mediated device (mdevctl/src/mdev.rs): {@code mdev_type},
- * {@code start} ({@code auto} or {@code manual}) and {@code attrs}, a list of one-field objects
+ * {@code start} ({@code auto}; any other value but null is read as {@code manual}) and
+ * {@code attrs}, a list of one-field objects
  * that mdevctl writes in order to the device's sysfs attributes when it starts the device:
  *
  * <pre>
@@ -62,6 +63,18 @@ public final class MdevctlDefinition {
     }
 
     static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * A UUID as mdevctl's command line takes it (uuid::Uuid::parse_str: hyphenated, or the 32 hex
+     * digits alone), in its hyphenated lower-case form; null if it is not one.
+     */
+    public static String uuidOrNull(String text) {
+        String t = text.trim();
+        if (t.matches("[0-9a-fA-F]{32}")) {
+            t = t.substring(0, 8) + "-" + t.substring(8, 12) + "-" + t.substring(12, 16) + "-" + t.substring(16, 20) + "-" + t.substring(20);
+        }
+        return UUID.matcher(t).matches() ? t.toLowerCase(Locale.ROOT) : null;
+    }
 
     // ---------------------------------------------------------------- a JSON tree with line numbers
 
@@ -223,11 +236,12 @@ public final class MdevctlDefinition {
             throw new LoadException(file, def.line(), refuse + "invalid json (\"mdev_type\" and \"start\" are required)");
         }
         if (!type.isString()) {
-            throw new LoadException(file, type.line(), refuse + "\"mdev_type\" must be a string, not " + type.shown());
+            throw new LoadException(file, type.line(), refuse + "\"mdev_type\" must be a string, not " + type.shown()
+                    + " (mdevctl itself panics: as_str().unwrap())");
         }
-        if (!start.isString()) {
-            throw new LoadException(file, start.line(), refuse + "\"start\" must be a string, not " + start.shown());
-        }
+        // load_from_json: autostart = matches!(json["start"].as_str(), Some("auto")); any other value
+        // that is not null ("start": 1, "start": "AUTO", "start": true) is read as manual, silently
+        String startMode = start.isString() && start.text().equals("auto") ? "auto" : "manual";
         List<Attr> attrs = new ArrayList<>();
         Node a = def.fields().get("attrs");
         if (a != null && !a.isNull()) {
@@ -250,7 +264,7 @@ public final class MdevctlDefinition {
                 attrs.add(new Attr(kv.getKey(), kv.getValue().text(), attr.line()));
             }
         }
-        return new Device(uuid, parent, type.text(), start.text(), List.copyOf(attrs), def.line());
+        return new Device(uuid, parent, type.text(), startMode, List.copyOf(attrs), def.line());
     }
 
     // ---------------------------------------------------------------- writing

@@ -236,4 +236,40 @@ public final class MdevctlStart {
         return new MdevctlDefinition.Device(m.uuid(), "matrix", "vfio_ap-passthrough", auto ? "auto" : "manual",
                 List.copyOf(attrs), 0);
     }
+    /**
+     * The active devices as {@code mdevctl list} finds them (environment.rs get_active_devices):
+     * every mdev under /sys/bus/mdev/devices, kept if it matches {@code uuid} and {@code parent}
+     * (null: any), sorted by UUID, {@code "start": "manual"} (the model keeps no persistent
+     * definitions), and with the callout installed the attributes s390-tools' ap-check
+     * {@code get-attributes} prints (decimal values; {@code [{}]} for an empty matrix, which
+     * mdevctl's add_attributes refuses and so shows no attributes). Without the callout an active
+     * device has no attributes.
+     */
+    public static List<MdevctlDefinition.Device> listActive(Session session, String uuid, String parent, boolean callout) {
+        List<MdevctlDefinition.Device> out = new ArrayList<>();
+        List<MatrixMdev> mdevs = new ArrayList<>(session.host().vfioAp().mdevs());
+        mdevs.sort((a, b) -> a.uuid().compareTo(b.uuid()));
+        for (MatrixMdev m : mdevs) {
+            if (uuid != null && !uuid.equalsIgnoreCase(m.uuid()) || parent != null && !parent.equals("matrix")) {
+                continue;
+            }
+            List<MdevctlDefinition.Attr> attrs = List.of();
+            if (callout) {
+                ApCheck.Result r = ApCheck.run(new ApCheck.Env(session.sysfs(), java.util.Map.of(), null, null),
+                        List.of("-e", "get", "-a", "attributes", "-s", "none", "-u", m.uuid(), "-p", "matrix",
+                                "-t", "vfio_ap-passthrough"), "");
+                if (r.status() == 0 && !r.stdout().isEmpty()) {
+                    String json = "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"manual\", \"attrs\": "
+                            + String.join("\n", r.stdout()) + "}";
+                    try {
+                        attrs = MdevctlDefinition.parse("get-attributes", json, m.uuid(), "matrix").get(0).attrs();
+                    } catch (aplab.snapshot.LoadException e) {
+                        attrs = List.of(); // mdevctl ignores what add_attributes refuses
+                    }
+                }
+            }
+            out.add(new MdevctlDefinition.Device(m.uuid(), "matrix", "vfio_ap-passthrough", "manual", attrs, 0));
+        }
+        return out;
+    }
 }

@@ -205,7 +205,8 @@ class MdevctlTest {
         Path bad = write("bad.json", "{\n  \"mdev_type\": 5,\n  \"start\": \"auto\"\n}");
         r = aplab("mdevctl", "start", bad.toString(), "--uuid", U2);
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("aplab: " + bad + ":2: mdevctl refuses this definition: \"mdev_type\" must be a string, not 5\n");
+        assertThat(r.err()).isEqualTo("aplab: " + bad + ":2: mdevctl refuses this definition: \"mdev_type\" must be a string, not 5"
+                + " (mdevctl itself panics: as_str().unwrap())\n");
         r = aplab("mdevctl", "start", def.toString(), "--on", dir.resolve("nohost.md").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("aplab: " + dir.resolve("nohost.md") + ": no such file\n");
@@ -222,7 +223,54 @@ class MdevctlTest {
     }
 
     @Test
+    void startThatIsNotTheStringAutoIsReadAsManualAsMdevctlReadsIt() throws Exception {
+        // mdev.rs load_from_json: autostart = matches!(json["start"].as_str(), Some("auto"))
+        for (String start : List.of("1", "true", "\"AUTO\"", "\"manual\"", "\"bogus\"", "{}")) {
+            MdevctlDefinition.Device d = MdevctlDefinition.parse("d", "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": "
+                    + start + "}", U1, "matrix").get(0);
+            assertThat(d.start()).as(start).isEqualTo("manual");
+            assertThat(d.autostart()).as(start).isFalse();
+            assertThat(MdevctlDefinition.toJson(d)).as(start).contains("\"start\": \"manual\"");
+        }
+        assertThat(MdevctlDefinition.parse("d", "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\"}", U1, "matrix")
+                .get(0).autostart()).isTrue();
+        // null and absent are still refused
+        assertThatThrownBy(() -> MdevctlDefinition.parse("d", "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": null}", U1, "matrix"))
+                .hasMessageContaining("invalid json");
+    }
+
+    @Test
+    void listPrintsTheBareObjectOnlyForOneDeviceNamedByUuid() throws Exception {
+        Path host = write("host2.md", "```console\n$ aplab host --adapters 5,6 --domains 4\n$ echo -5,-6 > /sys/bus/ap/apmask\n"
+                + "$ echo " + U1 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create\n"
+                + "$ echo " + U2 + " > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create\n"
+                + "$ echo 5 > /sys/devices/vfio_ap/matrix/" + U2 + "/assign_adapter\n```\n");
+        Run r = aplab("mdevctl", "list", "--dumpjson", "-u", U2, host.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n  \"start\": \"manual\",")
+                .contains("\"assign_adapter\": \"5\"").doesNotContain(U2);
+        // hyphens may be left out, as uuid::Uuid::parse_str allows
+        assertThat(aplab("mdevctl", "list", "--dumpjson", "-u", U2.replace("-", ""), host.toString()).out()).isEqualTo(r.out());
+        // no -u: the hierarchy, every device under its parent; an mdev with nothing assigned shows
+        // no attributes (get-attributes prints [{}], which add_attributes refuses)
+        r = aplab("mdevctl", "list", "--dumpjson", host.toString());
+        assertThat(r.out()).startsWith("[\n  {\n    \"matrix\": [\n      {\n        \"" + U1 + "\": {")
+                .contains("\"" + U2 + "\": {").contains("\"attrs\": []");
+        // -u matching nothing, or another parent: []
+        assertThat(aplab("mdevctl", "list", "--dumpjson", "-u", "44444444-4444-4444-4444-444444444444", host.toString()).out())
+                .isEqualTo("[]\n");
+        assertThat(aplab("mdevctl", "list", "--dumpjson", "-p", "0.0.0001", host.toString()).out()).isEqualTo("[]\n");
+        // text, as mdevctl list prints active devices; -v adds the attributes
+        assertThat(aplab("mdevctl", "list", host.toString()).lines()).containsExactly(
+                U1 + " matrix vfio_ap-passthrough manual", U2 + " matrix vfio_ap-passthrough manual");
+        assertThat(aplab("mdevctl", "list", "-v", "--no-callout", host.toString()).lines()).hasSize(2);
+        r = aplab("mdevctl", "list", "-u", "not-a-uuid", host.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("aplab: mdevctl list: invalid UUID 'not-a-uuid'");
+    }
+
+    @Test
     void golden() throws Exception {
-        assertThat(checkToolBlocks(root().resolve("golden/transcripts/real-host-mdevctl.md"), dir)).isEqualTo(4);
+        assertThat(checkToolBlocks(root().resolve("golden/transcripts/real-host-mdevctl.md"), dir)).isEqualTo(6);
     }
 }
