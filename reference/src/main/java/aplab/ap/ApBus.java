@@ -79,7 +79,7 @@ public final class ApBus {
         }
         for (ApQueue q : queues.values()) {
             ApQueue cq = new ApQueue(q.apqn(), c.cards.get(q.apqn().apid()), lockdep.newLock("&dev->mutex"));
-            cq.setInitiated(q.initiated());
+            cq.copyStateFrom(q);
             cq.setDriver(q.driver());
             Object data = q.drvdata();
             if (data instanceof Cex4QueueDriver.ZcryptQueue zq) {

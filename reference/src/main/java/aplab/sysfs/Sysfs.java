@@ -354,6 +354,9 @@ public final class Sysfs {
         d.put("modalias", text(String.format(Locale.ROOT, "ap:t%02X%n", t.hwtype())));
         d.put("config", rw(() -> (c.config() ? "1" : "0") + "\n", buf -> bus.cardConfigStore(c.apid(), buf)));
         d.put("chkstop", ro(() -> (c.chkstop() ? "1" : "0") + "\n"));
+        // ac->maxmsgsize: TAPQ's ml field times 4096, or AP_DEFAULT_MAX_MSG_SIZE (12 KiB) when ml is
+        // 0, as the model's TAPQ reports it
+        d.put("max_msg_size", text("12288\n"));
         // zcrypt_card.c: the card is bound to cex4card
         d.put("type", text(t + "\n"));
         d.put("online", rw(() -> (c.config() && !c.chkstop() && c.zcryptOnline() ? "1" : "0") + "\n",
@@ -433,8 +436,12 @@ public final class Sysfs {
         d.put("request_count", rw(() -> q.initiated() ? "0\n" : "-\n", buf -> { }));
         d.put("requestq_count", text("0\n"));
         d.put("pendingq_count", text("0\n"));
+        d.put("reset", rw(q::resetShow, buf -> q.resetStore()));
+        d.put("interrupt", ro(q::interruptShow));
         d.put("config", ro(() -> (q.config() ? "1" : "0") + "\n"));
         d.put("chkstop", ro(() -> (q.card().chkstop() ? "1" : "0") + "\n"));
+        // se_bind and se_associate exist only in a Secure Execution guest (ap_queue_create:
+        // ap_is_se_guest()); states and last_err_rc only with CONFIG_AP_DEBUG: a host has neither
         if (busFeatures()) {
             d.put("ap_functions", ro(() -> String.format(Locale.ROOT, "0x%08X%n", apFunctions(q.card().type(), bus.qci().apxa()))));
         }
