@@ -365,6 +365,28 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
     }
 
     /** Whether text looks like a snapshot (its first fact is the header line). */
+    /**
+     * The partial header when the text ends inside it (only comments before, a proper prefix of
+     * {@value #HEADER}, nothing after): a snapshot cut in its first line, not some other file.
+     * Found by SnapshotIntegrityTest's random cuts: such a cut was reported as "not an aplab host
+     * snapshot".
+     */
+    private static String cutInsideHeader(String text) {
+        String[] lines = text.split("\n", -1);
+        boolean captured = false; // tools/capture-host's opening comment names it
+        for (int i = 0; i < lines.length; i++) {
+            String t = lines[i].strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                captured |= t.contains("tools/capture-host");
+                continue;
+            }
+            boolean last = i == lines.length - 1;
+            // a bare "a" or "apl" is not taken for a cut snapshot unless capture-host's comment precedes it
+            return last && !t.equals(HEADER) && HEADER.startsWith(t) && (captured || t.length() >= 5) ? t : null;
+        }
+        return null;
+    }
+
     public static boolean isSnapshot(String text) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -391,6 +413,11 @@ public record Snapshot(String name, String kernel, String features, ApMask adapt
         }
         if (text.indexOf('\0') >= 0) {
             throw new LoadException(name, lineOf(text, text.indexOf('\0')), "binary data (NUL byte) in a snapshot");
+        }
+        String headerCut = cutInsideHeader(text);
+        if (headerCut != null) {
+            throw new LoadException(name, lineOf(text, text.length()), "cut short: it ends inside its first line ('"
+                    + headerCut + "', not '" + HEADER + "'); capture the host again with tools/capture-host");
         }
         if (isSnapshot(text)) {
             String first = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElse("");

@@ -62,6 +62,15 @@ class SnapshotIntegrityTest {
             }
         }
         assertThat(refused).isEqualTo(25);
+        // every cut inside the header line (after capture-host's comment) is a cut, not another file
+        int h = snap.indexOf("aplab-snapshot 2");
+        for (int cut = h + 1; cut < h + "aplab-snapshot 2".length(); cut++) {
+            String text = snap.substring(0, cut);
+            assertThatThrownBy(() -> Snapshot.parse("cut.snap", text)).as("cut at %d", cut).isInstanceOf(LoadException.class)
+                    .hasMessageStartingWith("cut short: it ends inside its first line");
+        }
+        // a file that is only "a" is not a cut snapshot
+        assertThatThrownBy(() -> Snapshot.parse("a.snap", "a")).hasMessageContaining("not an aplab host snapshot");
         // cut just before the closing line's newline-ended digits: the byte count catches it
         String noNewline = snap.substring(0, snap.length() - 1);
         assertThat(Snapshot.parse("ok", noNewline).cards()).hasSize(3);
