@@ -718,6 +718,10 @@ public final class Lszcrypt {
         return b.toString();
     }
 
+    /** read_driver's two regcomp patterns, compiled once. */
+    private static final Pattern CEX_DRIVER = Pattern.compile("cex[0-9](card|queue)");
+    private static final Pattern VFIO_DRIVER = Pattern.compile("vfio.ap");
+
     /** read_driver: 1 for a cexN card/queue driver, 2 for vfio_ap, 0 for none; the name in name[0]. */
     private int readDriver(String devDir, String[] name) {
         String link = t.readlink(devDir + "/driver");
@@ -725,10 +729,10 @@ public final class Lszcrypt {
             return 0;
         }
         name[0] = link.substring(link.lastIndexOf('/') + 1);
-        if (Pattern.compile("cex[0-9](card|queue)").matcher(name[0]).find()) {
+        if (CEX_DRIVER.matcher(name[0]).find()) {
             return 1;
         }
-        if (Pattern.compile("vfio.ap").matcher(name[0]).find()) {
+        if (VFIO_DRIVER.matcher(name[0]).find()) {
             return 2;
         }
         return 0;

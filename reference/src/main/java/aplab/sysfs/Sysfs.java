@@ -794,7 +794,7 @@ public final class Sysfs {
      * across writes.
      */
     public SysfsTree tree() {
-        java.util.HashMap<String, Node> dirs = new java.util.HashMap<>();
+        java.util.HashMap<String, Node> dirs = new java.util.HashMap<>(); // path -> node, null: none
         return new SysfsTree() {
             /** The node at path: its directory from the cache, then one name (links: a full walk). */
             private Node node(String path) {
@@ -803,16 +803,41 @@ public final class Sysfs {
                         || path.endsWith("/.")) {
                     return lookup(path, true).node();
                 }
-                String parent = path.substring(0, i);
-                Node dir = dirs.computeIfAbsent(parent, p -> {
-                    Node n = lookup(p, true).node();
-                    return n == null ? new Link("") : n; // a marker for "no such directory"
-                });
+                Node dir = dir(path.substring(0, i), 0);
                 if (!(dir instanceof Dir d)) {
                     return null;
                 }
                 Node c = d.child(path.substring(i + 1));
                 return c instanceof Link ? lookup(path, true).node() : c;
+            }
+
+            /**
+             * The node at a clean absolute path (no "." or ".." components), its directories taken
+             * from the cache and built once each: /sys/bus/ap/devices/05.0004 resolves the link to
+             * /sys/devices/ap/card05/05.0004 through the cached card directory, instead of building
+             * every directory on the path again. Null if there is none.
+             */
+            private Node dir(String path, int links) {
+                Node cached = dirs.get(path);
+                if (cached != null || dirs.containsKey(path)) {
+                    return cached;
+                }
+                Node n;
+                int i = path.lastIndexOf('/');
+                if (path.isEmpty() || path.equals("/")) {
+                    n = root();
+                } else if (links > MAX_LINKS) {
+                    n = null;
+                } else {
+                    Node parent = dir(i == 0 ? "/" : path.substring(0, i), links);
+                    n = parent instanceof Dir d ? d.child(path.substring(i + 1)) : null;
+                    if (n instanceof Link l) {
+                        n = l.target().startsWith("/") ? lookup(path, true).node()
+                                : dir(joinLink(i == 0 ? "" : path.substring(0, i), l.target()), links + 1);
+                    }
+                }
+                dirs.put(path, n);
+                return n;
             }
 
             @Override
@@ -846,13 +871,27 @@ public final class Sysfs {
             @Override
             public String readlink(String path) {
                 int i = path.lastIndexOf('/');
-                Node dir = i <= 0 ? null : dirs.get(path.substring(0, i));
-                if (dir instanceof Dir d && !path.endsWith("/")) {
+                boolean clean = i > 0 && !path.endsWith("/") && !path.contains("/./") && !path.contains("/../");
+                Node dir = clean ? dir(path.substring(0, i), 0) : null;
+                if (dir instanceof Dir d) {
                     return d.child(path.substring(i + 1)) instanceof Link l ? l.target() : null;
                 }
                 return Sysfs.this.readlink(path);
             }
         };
+    }
+
+    /** A relative link target joined to the directory holding the link, "." and ".." folded. */
+    private static String joinLink(String dir, String target) {
+        Deque<String> parts = new ArrayDeque<>(components(dir));
+        for (String c : components(target)) {
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else if (!c.equals(".")) {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
     }
 
     /** Every path under {@code top} (not following links), depth first in name order. */
