@@ -91,7 +91,7 @@ public final class Sysfs {
     public static final class Dir implements Node {
         // a hash map: a lookup builds every directory on its path and reads one entry of each, so
         // insertion is what costs; names() sorts
-        private final java.util.HashMap<String, Supplier<Node>> fixed = new java.util.HashMap<>();
+        private final java.util.HashMap<String, Supplier<Node>> fixed = new java.util.HashMap<>(64); // no rehash up to 48 entries
         private Function<String, Node> dynamic = n -> null;
         private Supplier<List<String>> dynamicNames = List::of;
 
