@@ -5,6 +5,7 @@ import aplab.explain.WhatIf;
 import aplab.host.Host;
 import aplab.kernel.Errno;
 import aplab.shell.Session;
+import aplab.snapshot.LoadException;
 import aplab.sysfs.Sysfs;
 import aplab.sysfs.SysfsException;
 import aplab.vfioap.ApMatrix;
@@ -12,6 +13,7 @@ import aplab.vfioap.MatrixMdev;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code mdevctl start} of a definition on the model, as mdevctl does it (mdevctl/src/mdev.rs,
@@ -72,7 +74,7 @@ public final class MdevctlStart {
                             + "/remove) removes it");
         }
         if (callout) {
-            ApCheck.Result r = ApCheck.run(new ApCheck.Env(sysfs, java.util.Map.of(), null, null),
+            ApCheck.Result r = ApCheck.run(new ApCheck.Env(sysfs, Map.of(), null, null),
                     List.of("-e", "pre", "-a", "start", "-s", "none", "-u", uuid, "-p", parent, "-t", d.mdevType()),
                     MdevctlDefinition.toJson(d));
             printCalloutStderr(r, printed);
@@ -236,6 +238,7 @@ public final class MdevctlStart {
         return new MdevctlDefinition.Device(m.uuid(), "matrix", "vfio_ap-passthrough", auto ? "auto" : "manual",
                 List.copyOf(attrs), 0);
     }
+
     /**
      * The active devices as {@code mdevctl list} finds them (environment.rs get_active_devices):
      * every mdev under /sys/bus/mdev/devices, kept if it matches {@code uuid} and {@code parent}
@@ -255,7 +258,7 @@ public final class MdevctlStart {
             }
             List<MdevctlDefinition.Attr> attrs = List.of();
             if (callout) {
-                ApCheck.Result r = ApCheck.run(new ApCheck.Env(session.sysfs(), java.util.Map.of(), null, null),
+                ApCheck.Result r = ApCheck.run(new ApCheck.Env(session.sysfs(), Map.of(), null, null),
                         List.of("-e", "get", "-a", "attributes", "-s", "none", "-u", m.uuid(), "-p", "matrix",
                                 "-t", "vfio_ap-passthrough"), "");
                 if (r.status() == 0 && !r.stdout().isEmpty()) {
@@ -263,7 +266,7 @@ public final class MdevctlStart {
                             + String.join("\n", r.stdout()) + "}";
                     try {
                         attrs = MdevctlDefinition.parse("get-attributes", json, m.uuid(), "matrix").get(0).attrs();
-                    } catch (aplab.snapshot.LoadException e) {
+                    } catch (LoadException e) {
                         attrs = List.of(); // mdevctl ignores what add_attributes refuses
                     }
                 }
