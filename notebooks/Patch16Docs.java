@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../reference/src/main/java/**.java
+//SOURCES support/AplabReference.java
 //SOURCES support/Patch16DocsSupport.java
 import static aplab.notebook.Nb.*;
 import aplab.shell.Session;

@@ -1,6 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../src/main/java/**.java
 //SOURCES ../../notebooks/*.java
 //SOURCES ../../notebooks/support/*.java
 

@@ -9,7 +9,13 @@ import java.util.List;
 
 /** Turns a notebook run into Markdown (the golden and the reading copy) and into nbformat 4 JSON. */
 public final class NotebookRender {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The JSON writer, made on first use: a notebook run prints Markdown only, and building an
+     * ObjectMapper loads about 250 classes (a fifth of a notebook's warm run).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private NotebookRender() {
     }
@@ -60,7 +66,7 @@ public final class NotebookRender {
 
     /** An nbformat 4.5 notebook with one cell per Jupytext cell (the header first) and the outputs filled in. */
     public static String ipynb(Notebook.Result r) {
-        ObjectNode nb = JSON.createObjectNode();
+        ObjectNode nb = Json.MAPPER.createObjectNode();
         nb.put("nbformat", 4);
         nb.put("nbformat_minor", 5);
         // no kernelspec (the cells are not valid cell by cell in a Java kernel: they run as one
@@ -95,7 +101,7 @@ public final class NotebookRender {
             lines(cell.putArray("source"), c.text());
         }
         try {
-            return JSON.writeValueAsString(nb) + "\n";
+            return Json.MAPPER.writeValueAsString(nb) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
