@@ -25,13 +25,48 @@ public final class Figures {
     private record Row(String figure, String measured, String target, double ratio, boolean ok) {
     }
 
+    /**
+     * All figures in this JVM, or with {@code --part explorer|transcripts|filtering} one group of
+     * them (tools/bench runs each group in a JVM of its own, so that no figure is measured on a heap
+     * and compiled code another workload left behind). {@code --rows}: the table rows only.
+     */
     public static void main(String[] args) throws Exception {
-        boolean depth8 = List.of(args).contains("--depth8");
+        List<String> a = List.of(args);
+        boolean depth8 = a.contains("--depth8");
+        boolean rowsOnly = a.contains("--rows");
+        int at = a.indexOf("--part");
+        String part = at >= 0 && at + 1 < a.size() ? a.get(at + 1) : "all";
+        if (!List.of("all", "explorer", "transcripts", "filtering").contains(part)) {
+            System.err.println("Figures: --part is explorer, transcripts or filtering, not " + part);
+            System.exit(2);
+        }
         List<Row> rows = new ArrayList<>();
         double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cpus = Runtime.getRuntime().availableProcessors();
+        if (part.equals("all") || part.equals("explorer")) {
+            explorer(rows, cpus, depth8);
+        }
+        if (part.equals("all") || part.equals("transcripts")) {
+            transcripts(rows);
+        }
+        if (part.equals("all") || part.equals("filtering")) {
+            filtering(rows);
+        }
+        double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (!rowsOnly) {
+            System.out.printf(Locale.ROOT, "load average %.1f at the start, %.1f at the end, %d CPUs%n%n", load0, load1, cpus);
+            System.out.println("| figure | measured | target | measured/target | met |");
+            System.out.println("|---|---:|---:|---:|---|");
+        }
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r.figure(), r.measured(), r.target(),
+                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                    Double.isNaN(r.ratio()) ? "-" : r.ok() ? "yes" : "no");
+        }
+    }
 
-        // explorer: exhaustive depth 6 on every core
+    /** Exhaustive depth 6 (and 8) on every core, and the interleaving search's own rate. */
+    private static void explorer(List<Row> rows, int cpus, boolean depth8) {
         Explorer.Result d6 = new Explorer(new Explorer.Options(6, -1, 0, Kernel.MAINLINE, Set.of(), cpus), null).run();
         rows.add(new Row("explorer: generated states/s (depth 6, " + cpus + " threads)",
                 String.format(Locale.ROOT, "%.0f", d6.generatedPerSecond()), ">= 100000",
@@ -50,8 +85,10 @@ public final class Figures {
                 Set.of(31, 32, 33, 34, 35, 36, 41, 42, 43)), null).run();
         rows.add(new Row("interleavings: schedules/s (bus ops, 1 preemption)", String.format(Locale.ROOT, "%.0f (%d schedules)",
                 il.schedulesPerSecond(), il.schedules()), "(reported)", Double.NaN, true));
+    }
 
-        // golden transcripts in one JVM: warm up, then measure
+    /** Every golden transcript, warmed up, then 30 rounds timed, in one thread. */
+    private static void transcripts(List<Row> rows) throws Exception {
         List<Transcript> ts = WholeSystemBenchmarks.goldens();
         int cmds = ts.stream().mapToInt(t -> t.commands().size()).sum();
         for (int i = 0; i < 10; i++) {
@@ -65,24 +102,16 @@ public final class Figures {
         double cps = (double) cmds * rounds / ((System.nanoTime() - t0) / 1e9);
         rows.add(new Row("golden transcripts: commands/s (one JVM, one thread)", String.format(Locale.ROOT,
                 "%.0f (%d files, %d commands)", cps, ts.size(), cmds), ">= 30000", cps / 30000, cps >= 30000));
+    }
 
-        // full filtering at 256 x 256 and the bare bitmap-word bound, alternating in one loop
+    /** Full filtering at 256 x 256 and the bare bitmap-word bound, alternating in one loop. */
+    private static void filtering(List<Row> rows) {
         FilterBenchmarks f = new FilterBenchmarks();
         f.setUp();
         double[] ns = filterTimes(f);
         double ratio = ns[0] / ns[1];
         rows.add(new Row("full filtering 256x256 / bare bitmap-word bound", String.format(Locale.ROOT,
                 "%.0f ns / %.0f ns", ns[0], ns[1]), "<= 1.5x", ratio / 1.5, ratio <= 1.5));
-
-        double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        System.out.printf(Locale.ROOT, "load average %.1f at the start, %.1f at the end, %d CPUs%n%n", load0, load1, cpus);
-        System.out.println("| figure | measured | target | measured/target | met |");
-        System.out.println("|---|---:|---:|---:|---|");
-        for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r.figure(), r.measured(), r.target(),
-                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
-                    Double.isNaN(r.ratio()) ? "-" : r.ok() ? "yes" : "no");
-        }
     }
 
     private static int runAll(List<Transcript> ts) {
