@@ -20,9 +20,152 @@ class Review10HotPlugSupport {
         return s;
     }
 
+    /**
+     * The set-up of the CVE-2024-26620 commit message: adapters 0x14, 0x16 and domains 4, 5, 6, all
+     * given to vfio_ap and assigned to the mdev, which guest g1 uses.
+     */
+    static Session cveHost(String kernel) {
+        Session s = host(kernel);
+        quietly(s, "aplab host --adapters 0x14,0x16 --domains 4,5,6", "echo -0x14,-0x16 > /sys/bus/ap/apmask",
+                "echo " + U1 + " > " + CREATE, "cd " + MDEV, "echo 0x14 > assign_adapter", "echo 0x16 > assign_adapter",
+                "echo 4 > assign_domain", "echo 5 > assign_domain", "echo 6 > assign_domain",
+                "aplab guest start g1 --mdev " + U1);
+        return s;
+    }
+
     static MatrixMdev mdev(Session s) {
         return s.host().vfioAp().mdev(U1);
     }
+
+    /**
+     * A guest start on that kernel (adapter 5, domain 4 assigned): the filter trace (who calls
+     * kvm_arch_crypto_set_masks) and the lock nestings, two lines.
+     */
+    static void guestStartTrace(String kernel) {
+        Session g = reviewHost(kernel);
+        quietly(g, "echo 5 > assign_adapter", "echo 4 > assign_domain");
+        List<String> calls = new ArrayList<>();
+        g.host().vfioAp().traceFilter(calls::add);
+        List<String> locks = lockNestings(g, () -> g.execute("aplab guest start g1 --mdev " + U1));
+        g.host().vfioAp().traceFilter(null);
+        System.out.printf("[%s] calls: %s%n       locks: %s%n", kernel,
+                calls.isEmpty() ? "kvm_arch_crypto_set_masks (direct)" : String.join(", ", calls), String.join(" | ", locks));
+    }
+
+    /** Runs each write and prints the masks KVM received from it, or "no push"; first the pushes so far. */
+    static void pushes(Session s, String... writes) {
+        List<String> kvm = s.host().guest("g1").kvm().updates();
+        System.out.printf("%-38s %s%n", "# aplab guest start g1 (set_kvm)", String.join("; ", kvm));
+        for (String w : writes) {
+            int before = kvm.size();
+            List<String> out = s.execute(w);
+            kvm = s.host().guest("g1").kvm().updates();
+            String got = kvm.size() == before ? "no push" : String.join("; ", kvm.subList(before, kvm.size()));
+            System.out.printf("%-38s %s%s%n", "# " + w, got, out.isEmpty() ? "" : "  " + out);
+        }
+    }
+
+    /**
+     * Runs each command and prints it (with what it printed) and, indented, the filtering it did;
+     * vfio_ap_mdev_update_guest_apcb lines are left out when no guest uses the mdev.
+     */
+    static void filterTrace(Session s, String... commands) {
+        List<String> log = new ArrayList<>();
+        s.host().vfioAp().traceFilter(log::add);
+        try {
+            for (String c : commands) {
+                List<String> out = s.execute(c);
+                System.out.println("# " + c + (out.isEmpty() ? "" : "   " + out));
+                log.stream().filter(l -> !l.endsWith("update_guest_apcb: no guest")).forEach(l -> System.out.println("  " + l));
+                log.clear();
+            }
+        } finally {
+            s.host().vfioAp().traceFilter(null);
+        }
+    }
+
+    /**
+     * Runs {@code sequences} random sequences of {@code length} operations from {@link #OPS} on fresh
+     * hosts of that kernel (one {@link Random} of that seed for all) and prints how many put an APQN
+     * whose queue is not bound to vfio_ap into guest_matrix (checked after every operation), and
+     * the first such sequence.
+     */
+    static void leakingSequences(String kernel, int sequences, int length, long seed) {
+        Random rnd = new Random(seed);
+        int leaking = 0;
+        String firstExample = null;
+        for (int i = 0; i < sequences; i++) {
+            Session h = reviewHost(kernel);
+            List<String> steps = new ArrayList<>();
+            for (int n = 0; n < length; n++) {
+                String op = randomOp(rnd);
+                steps.add(op);
+                h.execute(op);
+                String leak = unboundInGuest(h);
+                if (leak != null) {
+                    leaking++;
+                    if (firstExample == null) {
+                        firstExample = String.join("; ", steps) + " -> " + leak + " in guest_matrix";
+                    }
+                    break;
+                }
+            }
+        }
+        System.out.printf("[%s] %d of %d sequences pass a queue not bound to vfio_ap into the guest matrix%n", kernel, leaking,
+                sequences);
+        if (firstExample != null) {
+            System.out.println("  the first: " + firstExample);
+        }
+    }
+
+    /** In a new thread, takes {@code locks} in the given order as one lockdep operation, then releases them. */
+    static void takeInOrder(Session s, String operation, TrackedLock... locks) {
+        LockDep lockdep = s.host().lockdep();
+        Thread th = new Thread(() -> {
+            try (var op = lockdep.operation(operation)) {
+                for (TrackedLock l : locks) {
+                    l.lock();
+                }
+                for (int i = locks.length - 1; i >= 0; i--) {
+                    locks[i].unlock();
+                }
+            }
+        }, "inverted");
+        th.start();
+        join(th);
+    }
+
+    /**
+     * Runs each command on one host per kernel (adapter 5, domain 4 assigned first) and prints a
+     * table of the deepest nesting of {@code LOCKS} each holds, for the first two kernels; then
+     * whether the third kernel's rows equal the second's. Row labels shorten the driver's sysfs
+     * path to vfio_ap/ and drop {@code --mdev UUID}.
+     */
+    static void lockSets(List<String> kernels, String... commands) {
+        List<Session> hosts = new ArrayList<>();
+        for (String k : kernels) {
+            Session r = reviewHost(k);
+            quietly(r, "echo 5 > assign_adapter", "echo 4 > assign_domain");
+            hosts.add(r);
+        }
+        var table = table("path (the deepest nesting of the driver's locks)", kernels.subList(0, 2));
+        List<String> differ = new ArrayList<>();
+        for (String cmd : commands) {
+            List<String> row = new ArrayList<>();
+            for (Session r : hosts) {
+                row.add(driverLocks(r, cmd, LOCKS));
+            }
+            String label = cmd.replace("/sys/bus/ap/drivers/", "").replace(" --mdev " + U1, "");
+            table.row(label, row.subList(0, 2));
+            if (!row.get(2).equals(row.get(1))) {
+                differ.add(label + ": " + row.get(2));
+            }
+        }
+        System.out.print(table.render());
+        System.out.println(kernels.get(2) + (differ.isEmpty() ? ": every row as " + kernels.get(1) : " differs: " + differ));
+    }
+
+    static final List<String> LOCKS = List.of("ap_perms_mutex", "guests_lock", "kvm->lock", "matrix_dev->lock", "mdevs_lock");
 
     static final String[] OPS = {
         "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
