@@ -27,13 +27,39 @@ public enum Commit {
             false),
 
     /**
-     * UNCONFIRMED title and release: Debian's 6.1.192 ap_bus.c has no ap_scan_bus_mutex, 6.12.117
-     * and 6.12.118 have it, and a 6.10-stable review patch (upstream 56199bb956c3) fixes a recursive lock of it,
-     * so it is in 6.10.
+     * Upstream eacf5b3651c5, in the s390 pull for the 6.9 merge window (confirmed from that pull's
+     * shortlog and from the 6.10-stable fix 56199bb956c3, whose Fixes: tag names it). Debian's 6.1.192
+     * ap_bus.c has no ap_scan_bus_mutex; 6.12.118 has it.
      */
-    AP_SCAN_BUS_MUTEX("ap-scan-bus-mutex", "s390/ap: bus scans serialised by ap_scan_bus_mutex (title unconfirmed)", "6.10",
+    AP_SCAN_BUS_MUTEX("ap-scan-bus-mutex", "s390/ap: introduce mutex to lock the AP bus scan", "6.9",
             "ap_scan_bus() runs under ap_scan_bus_mutex, a lock in the lock graph (before: only the bus's one work item "
             + "serialised scans)", false),
+
+    // ------------------------------------------------------------------ AP bus, 6.19
+    /**
+     * Upstream d38a87d7c064, s390 pull for the 6.19 merge window. Not modelled: the model's queue
+     * devices have no driver_override attribute; binding follows apmask/aqmask only. Kept so that
+     * the kernels list it (6.19 and mainline have it, Debian's 6.1.192 and 6.12.118 not).
+     */
+    AP_DRIVER_OVERRIDE("ap-driver-override", "s390/ap: Support driver_override for AP queue devices", "6.19",
+            "not modelled: a queue's driver_override attribute (the model has none; binding follows apmask/aqmask)",
+            false, AP_IN_USE_CALLBACK),
+    /**
+     * Upstream 46030379f13c, 6.19. driver_override_store fails with EINVAL while apmask or aqmask
+     * is not all ones; an apmask/aqmask store is refused while an override is set (its errno was
+     * not read). Not modelled, as the attribute it restricts is not.
+     */
+    AP_RESTRICT_DRIVER_OVERRIDE("ap-restrict-driver-override", "s390/ap: Restrict driver_override versus apmask and aqmask use",
+            "6.19", "not modelled: driver_override only with both masks all ones, and no mask edits while an override "
+                    + "is set (the model has no driver_override)", false, AP_DRIVER_OVERRIDE),
+    /**
+     * Upstream 6917f434fda3, 6.19. Not modelled: only the title was readable, not which masks the
+     * bus now passes to vfio_ap's in_use(); the model passes the newly reserved bits with the
+     * other mask as it stands (the 5.18 semantics) on every kernel.
+     */
+    AP_IN_USE_ALL_ONES("ap-in-use-all-ones", "s390/ap: Use all-bits-one apmask/aqmask for vfio in_use() checks", "6.19",
+            "not modelled: which masks apmask/aqmask stores pass to in_use() (the diff was not readable)", false,
+            AP_IN_USE_CALLBACK),
 
     // ------------------------------------------------------------------ the v20 series, 6.0
     QUEUE_LINKS("queue-links", "s390/vfio-ap: manage link between queue struct and matrix mdev", "6.0",
@@ -103,12 +129,35 @@ public enum Commit {
     FEATURES_ATTR("features-attr", "s390/vfio-ap: Driver feature advertisement", "6.12",
             "the matrix device has a features attribute", false, QUEUE_LINKS),
     /**
-     * UNCONFIRMED title and release: what the model knows is that Debian's 6.12.117 and 6.12.118 have these and
-     * 6.1.192 has not (ap_bus.c features_show, ap_queue.c ap_functions_show, depth as qd + 1).
+     * UNCONFIRMED title and release: no upstream commit was found for these; the title string is a
+     * description, not an upstream title. What the model knows is that Debian's 6.12.117 and
+     * 6.12.118 have them and 6.1.192 has not (ap_bus.c features_show, ap_card.c ap_functions_show,
+     * depth as hwinfo.qd + 1).
      */
-    AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth (title unconfirmed)", "6.12",
+    AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth", "6.12",
             "/sys/bus/ap/features and the queues' ap_functions exist; depth shows TAPQ's qd + 1 (before: the raw qd)",
             false),
+    /**
+     * Upstream f3e3a4008c1d, pushed to the s390 features branch with the ap_config series on
+     * 2024-04-22 (Linux 6.10; it comes before ap_config's write support, so no release had the
+     * write without it). Debian's 6.12.118 vfio_ap_mdev_link_queue returns early when
+     * vfio_ap_mdev_get_queue finds the APQN; 6.1.192 has no such check (and no ap_config).
+     */
+    IGNORE_DUPLICATE_LINK("ignore-duplicate-link", "s390/vfio-ap: Ignore duplicate link requests in vfio_ap_mdev_link_queue",
+            "6.10", "a queue already linked to the mdev is not linked again (before: an ap_config write adding an adapter "
+                    + "and a domain together hash_add'ed the queue twice, its hash list pointed to itself, and the next walk "
+                    + "of the mdev's queue table loops: the command blocks)", false, AP_CONFIG_ATTR),
+
+    // ------------------------------------------------------------------ 2025
+    /**
+     * Upstream d33d729afcc8, s390-6.15-2 (Linux 6.15); in Debian's 6.1.192 and 6.12.118 (both have
+     * MDEV_IN_USE_ERR in vfio_ap_mdev_verify_no_sharing's logging). Not modelled: the model keeps
+     * no kernel log, and the sharing check it fixes the message of refuses the same writes before
+     * and after.
+     */
+    FIX_SHARING_MESSAGE("fix-sharing-message", "s390/vfio-ap: Fix no AP queue sharing allowed message written to kernel log",
+            "6.15", "not modelled: the kernel log names the mdev that holds the APQN, and in_use says 'Can not reserve "
+                    + "queue ... for host driver: in use by mdev' (the model keeps no kernel log)", false, IN_USE_IMPL),
 
     // ------------------------------------------------------------------ 2026 fixes
     FIX_CDOM_REMOVAL("fix-cdom-removal", "s390/vfio-ap: Fix control domain removal in vfio_ap_mdev_cfg_remove", "2026",
@@ -121,7 +170,34 @@ public enum Commit {
             "set_kvm/unset_kvm set and clear the guest's PQAP hook under the update locks, pqap_hook_rwsem taken between kvm->lock and mdevs_lock, and a refused start (EPERM: the hook is set) leaves it alone (before: set under the rwsem alone, first, and left on the refused mdev)",
             false, GUESTS_LOCK),
     FIX_MISSING_LOCKS("fix-missing-locks", "s390/vfio-ap: Fix missing lock required to access list of ap_matrix_mdev objects", "2026",
-            "mdev creation and the queue status attribute take guests_lock before mdevs_lock", false, GUESTS_LOCK);
+            "mdev creation and the queue status attribute take guests_lock before mdevs_lock", false, GUESTS_LOCK),
+    /**
+     * In the 2026 batch (kvms390 integration, 2026-08-13). Debian's 6.1.192 and 6.12.118
+     * vfio_ap_mdev_cfg_remove and vfio_ap_on_scan_complete take kvm->lock only if matrix_mdev->kvm
+     * is set. Not modelled: the model always checks; without the fix the kernel dereferences the
+     * NULL kvm of an mdev no guest has (an oops in the bus scan work), which the model does not
+     * simulate.
+     */
+    FIX_NULL_KVM("fix-null-kvm", "s390/vfio-ap: Fix dereference matrix_mdev->kvm without checking for NULL", "2026",
+            "not modelled: the configuration-change paths take kvm->lock only for an mdev a guest has (before: a NULL "
+                    + "dereference, an oops the model does not simulate)", false, CONFIG_CHANGE_HANDLING),
+    /**
+     * In the 2026 batch. Debian's 6.1.192 and 6.12.118 vfio_ap_mdev_cfg_remove assign do_remove
+     * afresh for each mdev. Not modelled: with the flag left set the next mdevs go through
+     * vfio_ap_mdev_hot_unplug_cfg with empty removal sets, which changes no shadow and pushes
+     * nothing, with or without fix-last-unplug.
+     */
+    FIX_STALE_DO_REMOVE("fix-stale-do-remove", "s390/vfio-ap: Fix stale do_remove flag across iterations in vfio_ap_mdev_cfg_remove",
+            "2026", "not modelled: each mdev's removal flag is its own (before: left over from the previous mdev, which "
+                    + "sends later mdevs through an unplug of nothing)", false, CONFIG_CHANGE_HANDLING),
+    /**
+     * In the 2026 batch. Debian's 6.12.118 vfio_ap_mdev_hot_plug_cfg zeroes apm_filtered first;
+     * 6.1.192 has no apm_filtered (no reset-filtered-queues), so the fix does not apply to it.
+     */
+    FIX_UNINIT_APM_FILTERED("fix-uninit-apm-filtered", "s390/vfio-ap: fix potential use of uninitialized apm_filtered bitmap",
+            "2026", "a scan complete that adds only control domains resets no queues (before: reset_queues_for_apids read "
+                    + "an uninitialised apm_filtered; the reset log says which queues are reset depends on stack contents)",
+            false, RESET_FILTERED_QUEUES, CONFIG_CHANGE_HANDLING);
 
     private final String id;
     private final String title;

@@ -22,21 +22,29 @@ public final class Kernel {
     private static final Set<Commit> SERIES_6_8 = EnumSet.of(ALWAYS_FILTER_ENTIRE_MATRIX, LOOP_OVER_SHADOW,
             SCAN_COMPLETE_FILTERS, RESET_FILTERED_QUEUES, RESET_ADAPTER_ON_UNBIND, NO_RESET_REMOVED_FROM_HOST);
     private static final Set<Commit> FIXES_2026 = EnumSet.of(FIX_CDOM_REMOVAL, FIX_LAST_UNPLUG, FIX_STALE_PQAP_HOOK,
-            FIX_MISSING_LOCKS);
+            FIX_MISSING_LOCKS, FIX_NULL_KVM, FIX_STALE_DO_REMOVE, FIX_UNINIT_APM_FILTERED);
+    /** The 6.19 AP bus series (driver_override). */
+    private static final Set<Commit> AP_BUS_6_19 = EnumSet.of(AP_DRIVER_OVERRIDE, AP_RESTRICT_DRIVER_OVERRIDE,
+            AP_IN_USE_ALL_ONES);
 
     public static final Kernel V5_17 = new Kernel("5.17", "Linux 5.17, before the dynamic configuration series",
             EnumSet.noneOf(Commit.class), List.of());
     public static final Kernel V6_0 = V5_17.plus("6.0", "Linux 6.0 as released (the v20 series, 6.0-rc fixes)",
             AP_BUS_5_18, Commit.series(), EnumSet.of(BYPASS_UNNECESSARY));
+    // 6.1.192 has no apm_filtered (no reset-filtered-queues), so fix-uninit-apm-filtered is not in it
     public static final Kernel V6_1 = V6_0.plus("6.1", "Debian linux-source-6.1 6.1.192 (6.1 with stable backports)",
-            EnumSet.of(FIX_STATUS_ATTR, ALWAYS_FILTER_ENTIRE_MATRIX, LOOP_OVER_SHADOW, SCAN_COMPLETE_FILTERS),
-            EnumSet.of(FIX_CDOM_REMOVAL, FIX_LAST_UNPLUG, FIX_STALE_PQAP_HOOK, FIX_MISSING_LOCKS));
+            EnumSet.of(FIX_STATUS_ATTR, ALWAYS_FILTER_ENTIRE_MATRIX, LOOP_OVER_SHADOW, SCAN_COMPLETE_FILTERS,
+                    FIX_SHARING_MESSAGE),
+            EnumSet.of(FIX_CDOM_REMOVAL, FIX_LAST_UNPLUG, FIX_STALE_PQAP_HOOK, FIX_MISSING_LOCKS, FIX_NULL_KVM,
+                    FIX_STALE_DO_REMOVE));
     public static final Kernel V6_8 = V6_0.plus("6.8", "Linux 6.8 (the January 2024 filtering and reset series)",
             EnumSet.of(FIX_STATUS_ATTR, PASS_DECONFIGURED, REQUEST_CALLBACK), SERIES_6_8);
-    public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)", EnumSet.of(AP_CONFIG_ATTR, AP_SCAN_BUS_MUTEX));
+    public static final Kernel V6_10 = V6_8.plus("6.10", "Linux 6.10 (ap_config)",
+            EnumSet.of(AP_CONFIG_ATTR, IGNORE_DUPLICATE_LINK, AP_SCAN_BUS_MUTEX));
     public static final Kernel V6_12 = V6_10.plus("6.12", "Debian linux-source-6.12 6.12.118 (6.12 with stable backports)",
-            EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES), FIXES_2026);
-    public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19", EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES));
+            EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES, FIX_SHARING_MESSAGE), FIXES_2026);
+    public static final Kernel V6_19 = V6_10.plus("6.19", "Linux 6.19",
+            EnumSet.of(FEATURES_ATTR, AP_BUS_FEATURES, FIX_SHARING_MESSAGE), AP_BUS_6_19);
     public static final Kernel MAINLINE = V6_19.plus("mainline", "6.19 plus the 2026 vfio_ap fixes", FIXES_2026);
 
     /** The default kernel. */

@@ -27,6 +27,11 @@ public final class MatrixMdev {
     volatile boolean removePending;
     final Map<Apqn, VfioApQueue> qtable = new TreeMap<>();
     /**
+     * The APQN whose queue was hash_add'ed a second time (a kernel without "Ignore duplicate link
+     * requests in vfio_ap_mdev_link_queue"): its hash list now points to itself. Null normally.
+     */
+    volatile Apqn loopedApqn;
+    /**
      * For each APID, the APQIs of linked queues that can be passed through (an index of qtable).
      * A row is allocated when first set (most of 256 adapters never have a linked queue): read it
      * with {@link #passableRow}, change it with {@link #passableRowForUpdate}.
@@ -89,6 +94,7 @@ public final class MatrixMdev {
         c.kvm = kvm == null ? null : kvmImage.apply(kvm);
         c.open = open;
         c.removing = removing;
+        c.loopedApqn = loopedApqn;
         qtable.forEach((apqn, q) -> c.qtable.put(apqn, queueImage.apply(q)));
         for (int i = 0; i < passable.length; i++) {
             if (passable[i] != null && !passable[i].isEmpty()) {

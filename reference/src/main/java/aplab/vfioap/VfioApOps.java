@@ -660,10 +660,19 @@ public final class VfioApOps implements ApDriver {
         return aq.drvdata() instanceof VfioApQueue q ? q : null;
     }
 
-    /** vfio_ap_mdev_link_queue; duplicate links are ignored (2024 fix). */
+    /**
+     * vfio_ap_mdev_link_queue. A queue the mdev has linked already is left alone (IGNORE_DUPLICATE_LINK,
+     * 6.10). Without that commit the kernel hash_add's it again: its hlist node then points back
+     * into its own bucket, which the model records in {@code loopedApqn} (see {@link #queuesToReset}).
+     */
     private void linkQueue(MatrixMdev m, VfioApQueue q) {
         if (q.matrixMdev == m && m.qtable.get(q.apqn()) == q) {
-            return;
+            if (has(Commit.IGNORE_DUPLICATE_LINK)) {
+                return;
+            }
+            if (m.loopedApqn == null) {
+                m.loopedApqn = q.apqn();
+            }
         }
         q.matrixMdev = m;
         q.linkSeq = ++linkSeq;
@@ -672,6 +681,11 @@ public final class VfioApOps implements ApDriver {
     }
 
     private void unlinkQueue(MatrixMdev m, VfioApQueue q) {
+        if (q.apqn().equals(m.loopedApqn)) {
+            // hash_del ends the cycle (the bucket then still names the unlinked queue, a dangling
+            // entry the model does not follow)
+            m.loopedApqn = null;
+        }
         if (m.qtable.remove(q.apqn(), q)) {
             ApMask row = m.passable[q.apqn().apid()];
             if (row != null) {
@@ -983,6 +997,13 @@ public final class VfioApOps implements ApDriver {
      */
     private List<VfioApQueue> queuesToReset(MatrixMdev m) {
         if (has(Commit.QUEUE_LINKS)) {
+            if (m.loopedApqn != null) {
+                // without IGNORE_DUPLICATE_LINK: hash_for_each never leaves the looped bucket. (A
+                // lookup of another APQN of that bucket would loop too; the model reports the walk.)
+                throw new BlockedWrite("it blocks for good: vfio_ap_mdev_reset_queues loops forever, holding mdevs_lock, "
+                        + "in mdev " + m.uuid() + "'s queue table: " + m.loopedApqn + " was linked twice and its hash "
+                        + "list points to itself (this kernel has no \"" + Commit.IGNORE_DUPLICATE_LINK.title() + "\")");
+            }
             return qtableOrder(m);
         }
         List<VfioApQueue> out = new ArrayList<>();
@@ -1304,7 +1325,15 @@ public final class VfioApOps implements ApDriver {
             if (doHotplug) {
                 updateGuestApcb(m);
             }
-            resetQueuesForApids(m, apmFiltered);
+            if (!(filterAdapters || filterDomains) && has(Commit.RESET_FILTERED_QUEUES)
+                    && !has(Commit.FIX_UNINIT_APM_FILTERED)) {
+                // only control domains were added: filter_matrix, which fills apm_filtered, did not run
+                resetLog.add("reset_queues_for_apids read an uninitialised apm_filtered in vfio_ap_mdev_hot_plug_cfg (this "
+                        + "kernel has no \"" + Commit.FIX_UNINIT_APM_FILTERED.title() + "\"): which queues it resets "
+                        + "depends on what the stack held");
+            } else {
+                resetQueuesForApids(m, apmFiltered);
+            }
             m.apmAdd.clearAll();
             m.aqmAdd.clearAll();
             m.admAdd.clearAll();
