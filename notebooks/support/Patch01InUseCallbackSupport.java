@@ -1,7 +1,9 @@
 import static aplab.notebook.Nb.*;
 
 import aplab.shell.Session;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Helpers of notebooks/Patch01InUseCallback.java: the set-ups and probes its cells call. */
 class Patch01InUseCallbackSupport {
@@ -18,5 +20,16 @@ class Patch01InUseCallbackSupport {
                 "echo " + U1 + " > " + CREATE, "cd " + MDEV,
                 "echo 5 > assign_adapter", "echo 4 > assign_domain");
         return s;
+    }
+
+    /**
+     * Runs {@code cmd} and prints its lock nestings ({@link aplab.notebook.Nb#lockNestings}), each
+     * distinct one once, in the order first seen, with {@code (xN)} when it occurred N times.
+     */
+    static void lockCounts(Session s, String cmd) {
+        List<String> lines = lockNestings(s, () -> s.execute(cmd));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        lines.forEach(l -> counts.merge(l, 1, Integer::sum));
+        counts.forEach((l, n) -> System.out.println(l + (n > 1 ? " (x" + n + ")" : "")));
     }
 }
