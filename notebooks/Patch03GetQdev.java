@@ -13,100 +13,70 @@ static void cells() {
 // %% [markdown]
 // # Patch 03/18: s390/vfio-ap: use new AP bus interface to search for queue devices
 //
-// vfio_ap often needs the driver object (`struct vfio_ap_queue`) behind an APQN: to handle
-// the guest's PQAP(AQIC) instruction, to reset an mdev's queues, and with this series to
-// link queues to mdevs and to filter. Before this patch `vfio_ap_find_queue()` asked the
-// driver core, `driver_find_device(&matrix_dev->vfio_ap_drv->driver, NULL, &apqn,
-// match_apqn)`: a walk over every device bound to vfio_ap, comparing each one's APQN. The
-// patch uses the AP bus's `ap_get_qdev(apqn)` instead: one lookup in the bus's table of
-// queue devices, keyed by APQN (`ap_queues`, under the spinlock `ap_queues_lock`), which
-// returns the device with a reference held. Because the table holds every queue device,
-// whichever driver has it, the merged `vfio_ap_find_queue()` checks
-// `queue->ap_dev.device.driver == &matrix_dev->vfio_ap_drv->driver` before it reads the
-// driver data, then drops the reference (`put_device()`).
+// vfio_ap often needs the driver object (`struct vfio_ap_queue`) behind an APQN: for the
+// guest's PQAP(AQIC) instruction, to reset an mdev's queues, and with this series to link
+// queues to mdevs and to filter. Before this patch `vfio_ap_find_queue()` asked the driver
+// core, `driver_find_device(&matrix_dev->vfio_ap_drv->driver, NULL, &apqn, match_apqn)`: a
+// walk over every device bound to vfio_ap, comparing each one's APQN. The patch uses the AP
+// bus's `ap_get_qdev(apqn)` instead: one lookup in the bus's table of queue devices keyed
+// by APQN (`ap_queues`, under the spinlock `ap_queues_lock`), which returns the device with
+// a reference held. The table holds every queue device, whichever driver has it, so the
+// merged `vfio_ap_find_queue()` checks `queue->ap_dev.device.driver ==
+// &matrix_dev->vfio_ap_drv->driver` before it reads the driver data, then drops the
+// reference (`put_device()`).
 //
-// Both searches answer the same question: *the vfio_ap_queue of that APQN, if a queue
-// device with that APQN exists and is bound to vfio_ap; else NULL*. The patch changes how
-// fast the answer comes (a hash lookup instead of a list walk, which matters when the
-// series starts to search for every APQN of an mdev's matrix), not what it is. It is a
-// refactor: no behaviour change is expected, and none should be visible.
+// Both searches return *the vfio_ap_queue of that APQN if a queue device with that APQN
+// exists and is bound to vfio_ap, else NULL*. The patch changes how fast the answer comes
+// (a hash lookup instead of a list walk, which matters once the series searches every APQN
+// of an mdev's matrix), not what it is: a refactor, with no visible behaviour change.
 //
 // Review: no substantive comment on the v18 posting of this patch is known to this corpus.
-// When it was first posted (2020) Cornelia Huck asked that the commit message explain why
-// the lookup no longer tested the mdev's adapter and domain masks, as the old
-// `vfio_ap_get_queue()` did; Tony's answer was that the callers that need the test (the
-// PQAP handler) do it themselves.
+// On its first posting (2020) Cornelia Huck asked that the commit message explain why the
+// lookup no longer tested the mdev's adapter and domain masks, as the old
+// `vfio_ap_get_queue()` did; Tony Krowiak answered that the callers needing the test (the PQAP
+// handler) do it themselves.
 //
 // The model has only the new search (`VfioApOps.vfioQueue()`: the bus's queue table, then
-// the driver check). The old one is what `ls /sys/bus/ap/drivers/vfio_ap` lists: the
-// devices bound to the driver.
+// the driver check); the old one is the list of devices `ls /sys/bus/ap/drivers/vfio_ap`
+// shows.
 
 // %% [markdown]
 // ## The four kinds of APQN
 //
-// A host with adapters 5, 6 and 7 and domains 4 and 0x47; adapters 5 and 6 go to vfio_ap;
-// 06.0047 is then unbound from vfio_ap and left without a driver. For an APQN bound to
-// vfio_ap, one bound to `cex4queue`, one with no driver and one with no queue device:
+// Adapters 5, 6 and 7 and domains 4 and 0x47; adapters 5 and 6 go to vfio_ap, and 06.0047
+// is unbound and left without a driver. An APQN bound to vfio_ap, one bound to `cex4queue`,
+// one with no driver and one with no queue device:
 
 // %%
 Session s = host();
 quietly(s, "aplab host --adapters 5,6,7 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
         "echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
-System.out.printf("%-8s %-14s %-10s %s%n", "APQN", "device exists", "bound to", "vfio_ap_find_queue()");
-for (String apqn : List.of("05.0004", "07.0004", "06.0047", "08.0004")) {
-    row(s, apqn);
-}
+lookups(s, "05.0004", "07.0004", "06.0047", "08.0004");
 
 // %% [markdown]
-// `ap_get_qdev()` finds 07.0004 (the device exists) but it is `cex4queue`'s, so the driver
-// check makes the answer NULL, as the walk over vfio_ap's devices would: without that check
-// the driver data of a zcrypt queue would be read as a `vfio_ap_queue`. 06.0047 has no
-// driver and 08.0004 no device: NULL from both searches.
+// `ap_get_qdev()` finds 07.0004, but it is `cex4queue`'s, so the driver check makes the
+// answer NULL, as the walk over vfio_ap's devices would; without that check the driver data
+// of a zcrypt queue would be read as a `vfio_ap_queue`.
 //
 // ## The same answer in every state
 //
-// Now the two searches side by side, in 300 host states reached by random binds, unbinds,
-// `apmask`/`aqmask` edits, host configuration changes and assignments (seed 3): the set of
-// APQNs the driver walk finds, against the APQNs for which the table lookup returns a
-// queue, over all 65536 APQNs.
+// The two searches in 300 host states reached by random binds, unbinds, `apmask`/`aqmask`
+// edits, host configuration changes and assignments (seed 3): the APQNs the driver walk
+// finds against those for which the table lookup, tried on all 65536 APQNs, returns a queue.
 
 // %%
 Session r = host();
 quietly(r, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
         "echo " + U1 + " > " + CREATE);
-Random rnd = new Random(3);
-int states = 300;
-int same = 0;
-String firstDifference = null;
-List<String> sizes = new ArrayList<>();
-for (int i = 0; i < states; i++) {
-    String op = OPS[rnd.nextInt(OPS.length)];
-    r.execute(op);
-    List<String> walk = byDriverList(r);
-    List<String> lookup = byApqn(r);
-    if (walk.equals(lookup)) {
-        same++;
-    } else if (firstDifference == null) {
-        firstDifference = "after '" + op + "': walk " + walk + ", lookup " + lookup;
-    }
-    if (i % 50 == 49) {
-        sizes.add(walk.size() + "");
-    }
-}
-System.out.printf("%d of %d states: the driver walk and the APQN lookup find the same queues%n", same, states);
-System.out.println("first difference: " + (firstDifference == null ? "none" : firstDifference));
-System.out.println("queues bound to vfio_ap after every 50th operation: " + String.join(", ", sizes));
-sh(r, "ls /sys/bus/ap/drivers/vfio_ap");
+compareSearches(r, 300, 3);
 
 // %% [markdown]
-// The sizes show that the states differ (queues come and go); the answers never do. The
-// user-visible behaviour that rests on the search (which queues an mdev links, filters and
-// resets) is shown in patches 05, 07 and 12; none of it depends on which of the two
-// searches found the queue. The locks differ in kind only: the driver core walks a klist
+// The states differ (queues come and go); the answers never do. What rests on the search
+// (which queues an mdev links, filters and resets: patches 05, 07 and 12) does not depend on
+// which search found the queue. The locks differ in kind only: the driver core walks a klist
 // of the driver's devices, `ap_get_qdev()` holds the `ap_queues_lock` spinlock for the
 // lookup; neither is held across anything that sleeps or takes another lock, so neither
 // appears in the lock order of patch 09 (the model does not track them).
-
 
 // %% [markdown]
 // ## Sources

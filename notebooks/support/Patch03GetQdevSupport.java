@@ -41,6 +41,43 @@ class Patch03GetQdevSupport {
         return out;
     }
 
+    /** A table of APQNs: does the queue device exist, which driver has it, what the lookup returns. */
+    static void lookups(Session s, String... apqns) {
+        System.out.printf("%-8s %-14s %-10s %s%n", "APQN", "device exists", "bound to", "vfio_ap_find_queue()");
+        for (String apqn : apqns) {
+            row(s, apqn);
+        }
+    }
+
+    /**
+     * Runs {@code states} operations drawn from {@link #OPS} (random, with {@code seed}) and after
+     * each compares {@link #byDriverList} with {@link #byApqn}; prints how many states agreed, the
+     * first difference, and how many queues vfio_ap had after every 50th operation.
+     */
+    static void compareSearches(Session r, int states, long seed) {
+        Random rnd = new Random(seed);
+        int same = 0;
+        String firstDifference = null;
+        List<String> sizes = new ArrayList<>();
+        for (int i = 0; i < states; i++) {
+            String op = OPS[rnd.nextInt(OPS.length)];
+            r.execute(op);
+            List<String> walk = byDriverList(r);
+            List<String> lookup = byApqn(r);
+            if (walk.equals(lookup)) {
+                same++;
+            } else if (firstDifference == null) {
+                firstDifference = "after '" + op + "': walk " + walk + ", lookup " + lookup;
+            }
+            if (i % 50 == 49) {
+                sizes.add(walk.size() + "");
+            }
+        }
+        System.out.printf("%d of %d states: the driver walk and the APQN lookup find the same queues%n", same, states);
+        System.out.println("first difference: " + (firstDifference == null ? "none" : firstDifference));
+        System.out.println("queues bound to vfio_ap after every 50th operation: " + String.join(", ", sizes));
+    }
+
     /** One row: does the queue device exist, which driver has it, what the lookup returns. */
     static void row(Session s, String name) {
         Apqn apqn = Apqn.parse(name);
