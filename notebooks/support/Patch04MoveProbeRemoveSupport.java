@@ -23,6 +23,39 @@ class Patch04MoveProbeRemoveSupport {
         return s;
     }
 
+    /**
+     * Runs {@link #BINDINGS} on each kernel and prints what the first kernel observed in full,
+     * then for each other kernel "identical" or the lines that differ from the first.
+     */
+    static void compareRuns(String first, String... others) {
+        List<String> base = observe(fresh(first));
+        System.out.println(first + ":");
+        base.forEach(l -> System.out.println("  " + l));
+        for (String k : others) {
+            List<String> o = observe(fresh(k));
+            if (o.equals(base)) {
+                System.out.println(k + ": identical to " + first);
+                continue;
+            }
+            System.out.println(k + ", lines that differ from " + first + ":");
+            for (int i = 0; i < base.size(); i++) {
+                if (!base.get(i).equals(o.get(i))) {
+                    System.out.println("  " + o.get(i));
+                }
+            }
+        }
+    }
+
+    /** The lock nestings of unbinding and binding again 05.0047, unassigned, on that kernel. */
+    static void bindLocks(String kernel) {
+        Session s = fresh(kernel);
+        quietly(s, "echo -5,-6 > /sys/bus/ap/apmask");
+        for (String op : List.of("unbind", "bind")) {
+            List<String> l = lockNestings(s, () -> s.execute("echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/" + op));
+            System.out.printf("[%s] %-6s %s%n", kernel, op, String.join("; ", l));
+        }
+    }
+
     /** What each binding change left: the queues vfio_ap has, and the resets it issued. */
     static List<String> observe(Session s) {
         List<String> out = new ArrayList<>();
