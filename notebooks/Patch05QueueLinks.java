@@ -16,10 +16,9 @@ static void cells() {
 //
 // Before this patch an mdev knew its queues only through its masks: to act on them the
 // driver walked `matrix.apm x matrix.aqm` and searched each APQN among the queues bound to
-// vfio_ap (patch 03's `vfio_ap_find_queue()`). The queue object had a `matrix_mdev`
-// pointer, but it was only set as a side effect of looking the queue up for the guest's
-// PQAP(AQIC) instruction (`handle_pqap()` -> `vfio_ap_get_queue()`), not maintained as
-// assignments and bindings changed.
+// vfio_ap (patch 03's `vfio_ap_find_queue()`). The queue object's `matrix_mdev` pointer was
+// set only as a side effect of the guest's PQAP(AQIC) instruction (`handle_pqap()` ->
+// `vfio_ap_get_queue()`), not maintained as assignments and bindings changed.
 //
 // The patch makes the relation explicit and keeps it up to date in both directions:
 //
@@ -28,25 +27,23 @@ static void cells() {
 //   `q->mdev_qnode`);
 // - each `vfio_ap_queue` points back to that mdev (`q->matrix_mdev`), or to none.
 //
-// A queue is linked when both ends exist: on assignment
-// (`vfio_ap_mdev_link_adapter()` / `vfio_ap_mdev_link_domain()` link every bound queue the
-// new adapter or domain forms with the other dimension) and on probe (a queue that binds
-// to vfio_ap is linked to the mdev that has its APQN, `vfio_ap_mdev_link_queue()`). It is
-// unlinked on unassignment, on remove (the queue leaves vfio_ap) and when the mdev is
-// removed. `vfio_ap_mdev_get_queue(matrix_mdev, apqn)` then answers from the table. The
-// later patches rest on it: filtering (patch 07) asks "is this APQN's queue linked to this
-// mdev?", the remove path (patch 11) finds the mdev a departing queue belongs to, the
-// resets walk the table.
+// A queue is linked when both ends exist: on assignment (`vfio_ap_mdev_link_adapter()` /
+// `vfio_ap_mdev_link_domain()` link every bound queue the new adapter or domain forms with
+// the other dimension) and on probe (`vfio_ap_mdev_link_queue()` links a queue that binds
+// to vfio_ap to the mdev that has its APQN). It is unlinked on unassignment, on remove and
+// when the mdev is removed. `vfio_ap_mdev_get_queue(matrix_mdev, apqn)` answers from the
+// table. Later patches rest on it: filtering (patch 07) asks whether an APQN's queue is
+// linked to the mdev, the remove path (patch 11) finds a departing queue's mdev, the resets
+// walk the table.
 //
 // Review: no substantive comment on the v18 posting of this patch is known to this corpus.
-// The code drew two fixes after the merge, both in the summer of 2022:
-// "s390/vfio-ap: bypass unnecessary processing of AP resources" (merged for 6.0-rc7:
-// assigning an adapter or domain that was already assigned linked its queues a second
-// time, `hash_add()` of a node already in the table corrupted it, and removing the mdev
-// then hung) and "s390/vfio-ap: fix unlinking of queues from the mdev" (in the unassign
-// code of patch 12, the queues' back pointers were cleared but the queues stayed in the
-// table, so they were reset at every later close or removal of the mdev). In 2024, "Ignore duplicate link requests in
-// vfio_ap_mdev_link_queue" made linking idempotent.
+// Two fixes followed the merge in the summer of 2022: "s390/vfio-ap: bypass unnecessary
+// processing of AP resources" (6.0-rc7: assigning an adapter or domain a second time linked
+// its queues again, `hash_add()` of a node already in the table corrupted it, and removing
+// the mdev then hung) and "s390/vfio-ap: fix unlinking of queues from the mdev" (the
+// unassign code of patch 12 cleared the queues' back pointers but left them in the table,
+// so they were reset at every later close or removal of the mdev). In 2024 "Ignore
+// duplicate link requests in vfio_ap_mdev_link_queue" made linking idempotent.
 
 // %% [markdown]
 // ## Links as things happen (mainline)
@@ -55,59 +52,43 @@ static void cells() {
 // pointer of every queue bound to vfio_ap (`-`: none).
 
 // %%
-Session s = twoMdevs("mainline");
-step(s, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > assign_domain",
+String[] cmds = {"echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > assign_domain",
         "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/bind",
         "echo 6 > ../" + U2 + "/assign_adapter", "echo 4 > ../" + U2 + "/assign_domain",
-        "echo 4 > unassign_domain", "echo 5 > assign_adapter", "echo 1 > remove");
+        "echo 4 > unassign_domain", "echo 5 > assign_adapter", "echo 1 > remove"};
+step(twoMdevs("mainline"), cmds);
 
 // %% [markdown]
-// Reading it: an adapter alone links nothing (no APQN yet); each domain links the queues
-// it completes. The unbind of 05.0047 removes it from the table (its `vfio_ap_queue` is
-// freed with the binding) and the bind links the new object again. Mdev 2222 gets 06.0004
-// in its own table; a queue is in at most one table, since two mdevs cannot share an APQN
-// (patch 08). Unassigning domain 4 unlinks 05.0004 and clears its back pointer; assigning
-// adapter 5 a second time changes nothing; removing mdev 1111 unlinks what it had.
+// An adapter alone links nothing (no APQN yet); each domain links the queues it completes.
+// The unbind of 05.0047 frees its `vfio_ap_queue` and so unlinks it; the bind links the new
+// object. A queue is in at most one table, since two mdevs cannot share an APQN (patch 08).
+// Unassigning domain 4 unlinks 05.0004 and clears its back pointer; assigning adapter 5 a
+// second time changes nothing; removing mdev 1111 unlinks what it had.
 //
 // ## Before and after: the links are new, the queues acted on are not
 //
-// 5.17 has no table and sets no back pointer (the model shows it empty); mainline links as the
-// admin assigns. What an outside observer can see is what the links are used for: the
-// queues the driver resets when the guest stops and when the mdev is removed. 5.17 found
-// them by walking the matrix, mainline walks the table; the same queues are reset:
+// 5.17 has no table and sets no back pointer (the model shows it empty). What an observer
+// sees is what the links are used for: the queues reset when the guest stops and when the
+// mdev is removed. 5.17 finds them by walking the matrix, mainline walks the table. Here
+// adapters 5 and 6 and domains 4 and 0x47 are assigned, and 06.0047 is unbound:
 
 // %%
-List<Session> kernels = List.of(twoMdevs("5.17"), twoMdevs("mainline"));
-List<Integer> resetsBefore = new ArrayList<>();
-for (Session k : kernels) {
-    quietly(k, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
-            "echo 0x47 > assign_domain", "echo 06.0047 > /sys/bus/ap/drivers/vfio_ap/unbind");
-    System.out.println("[" + k.host().version().release() + "] " + String.join(" | ", links(k)));
-    resetsBefore.add(k.host().vfioAp().resetLog().size());
-}
-sideBySide(kernels, "aplab guest start g1 --mdev " + U1, "aplab guest stop g1", "echo 1 > remove");
-for (int i = 0; i < kernels.size(); i++) {
-    List<String> log = kernels.get(i).host().vfioAp().resetLog();
-    System.out.println("resets on " + kernels.get(i).host().version().release() + " since the unbind: "
-            + String.join(", ", log.subList(resetsBefore.get(i), log.size())));
+for (String k : List.of("5.17", "mainline")) {
+    resetsOnBoth(k);
 }
 
 // %% [markdown]
-// 06.0047 is assigned but not bound to vfio_ap: neither kernel resets it (there is no
-// `vfio_ap_queue` to reset through), both reset the three bound queues once at guest stop
-// and once at mdev removal. (Before the series the guest also got 06.0047 in its CRYCB,
-// since 5.17 pushed the unfiltered matrix: see patch 07.)
+// Neither kernel resets 06.0047 (there is no `vfio_ap_queue` to reset through); both reset
+// the three bound queues at guest stop and again at mdev removal. (Before the series the
+// guest also got 06.0047 in its CRYCB, since 5.17 pushed the unfiltered matrix: patch 07.)
 //
 // ## 6.0
 //
-// The model's 6.0 links and unlinks as mainline does: it runs the fixed linking code, so it
-// shows neither the stale links after an unassignment nor the corrupted table after a
-// duplicate assignment described above:
+// The model's 6.0 runs the fixed linking code, so it shows neither the stale links after an
+// unassignment nor the corrupted table after a duplicate assignment described above:
 
 // %%
-Session merged = twoMdevs("6.0");
-step(merged, "echo 5 > assign_adapter", "echo 4 > assign_domain", "echo 0x47 > assign_domain",
-        "echo 4 > unassign_domain", "echo 5 > assign_adapter");
+sameLinks("6.0", "mainline", cmds);
 
 // %% [markdown]
 // ## Sources
