@@ -21,8 +21,8 @@ class Patch06ShadowApcbSupport {
                 sh.apm().toIdList(2), sh.aqm().toIdList(4), sh.adm().toIdList(4), sh.apmMax(), sh.aqmMax(), sh.admMax());
     }
 
+    /** The CRYCB updates of g1's current KVM instance, in order, on one line. */
     static void printUpdates(Session s) {
-        System.out.println("CRYCB updates of g1:");
-        s.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
+        System.out.println("CRYCB updates of g1: " + String.join("; ", s.host().guest("g1").kvm().updates()));
     }
 }
