@@ -11,49 +11,35 @@ static void cells() {
 // %% [markdown]
 // # Patch 14/18: s390/vfio-ap: sysfs attribute to display the guest's matrix
 //
-// Until this patch an admin could read an mdev's `matrix` (what was assigned) but not what
-// the guest actually gets. With filtering (patch 07), the two differ: adapters and domains
-// that are not in the host's AP configuration, and adapters with a queue that is not bound
-// to vfio_ap, never reach the guest. The patch adds the read-only attribute `guest_matrix`,
-// printed from the mdev's shadow APCB by `guest_matrix_show()` in the same format as
-// `matrix`.
+// An admin could read an mdev's `matrix` (what was assigned) but not what the guest gets.
+// With filtering (patch 07) the two differ: adapters and domains not in the host's AP
+// configuration, and adapters with a queue not bound to vfio_ap, never reach the guest. The
+// patch adds the read-only attribute `guest_matrix`, printed from the mdev's shadow APCB by
+// `guest_matrix_show()` in the format of `matrix`.
 //
 // Review: Jason Herne suggested the name `matrix_guest`; the name `guest_matrix` stayed,
 // and the patch got his Reviewed-by.
 
 // %%
 Session s = host();
-quietly(s,
-        "aplab host --adapters 5,6 --domains 4,0x47",
-        "echo -5,-6 > /sys/bus/ap/apmask",
-        "echo -4,-0x47,-0xab > /sys/bus/ap/aqmask",
-        "echo 11111111-1111-1111-1111-111111111111 > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
-        "cd /sys/devices/vfio_ap/matrix/11111111-1111-1111-1111-111111111111");
+quietly(s, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
+        "echo -4,-0x47,-0xab > /sys/bus/ap/aqmask", "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE,
+        "cd " + MDEV);
 sh(s, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
-        "echo 4 > assign_domain", "echo 0xab > assign_domain",
-        "cat matrix", "cat guest_matrix");
+        "echo 4 > assign_domain", "echo 0xab > assign_domain", "cat matrix", "cat guest_matrix",
+        "cd ../" + U2, "echo 4 > assign_domain", "cat guest_matrix", "echo 4 > unassign_domain",
+        "echo 5 > assign_adapter", "cat guest_matrix");
 
 // %% [markdown]
 // Adapter 7 and domain 0xab are assigned (over-provisioning is allowed since patch 08) but
-// the host has neither, so `guest_matrix` leaves them out. Adapters and domains alone print
-// as `05.` and `.0004` lines:
-
-// %%
-Session t = host();
-quietly(t, "aplab host --adapters 5 --domains 4",
-        "echo 22222222-2222-2222-2222-222222222222 > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
-        "cd /sys/devices/vfio_ap/matrix/22222222-2222-2222-2222-222222222222");
-sh(t, "cat guest_matrix", "echo 5 > assign_adapter", "cat guest_matrix");
-
-// %% [markdown]
-// Before the series (5.17) there is no such file; from 6.0 on every mdev has one:
+// the host has neither, so `guest_matrix` leaves them out. On the second mdev, domains
+// alone and adapters alone print as `.0004` and `05.` lines. Before the series (5.17)
+// there is no such file:
 
 // %%
 List<Session> kernels = List.of(host("5.17"), host("mainline"));
-for (Session k : kernels) {
-    quietly(k, "echo 33333333-3333-3333-3333-333333333333 > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create");
-}
-sideBySide(kernels, "ls /sys/devices/vfio_ap/matrix/33333333-3333-3333-3333-333333333333");
+kernels.forEach(k -> quietly(k, "echo " + U1 + " > " + CREATE, "cd " + MDEV));
+sideBySide(kernels, "cat guest_matrix");
 
 // %% [markdown]
 // ## Sources
