@@ -129,12 +129,12 @@ public enum Commit {
     FEATURES_ATTR("features-attr", "s390/vfio-ap: Driver feature advertisement", "6.12",
             "the matrix device has a features attribute", false, QUEUE_LINKS),
     /**
-     * UNCONFIRMED title and release: no upstream commit was found for these; the title string is a
-     * description, not an upstream title. What the model knows is that Debian's 6.12.117 and
+     * Title and release unconfirmed: no upstream commit was found for these, so the title string
+     * says so and then describes the change (it is not an upstream title). What the model knows is that Debian's 6.12.117 and
      * 6.12.118 have them and 6.1.192 has not (ap_bus.c features_show, ap_card.c ap_functions_show,
      * depth as hwinfo.qd + 1).
      */
-    AP_BUS_FEATURES("ap-bus-features", "s390/ap: bus features attribute, queue ap_functions, queue depth", "6.12",
+    AP_BUS_FEATURES("ap-bus-features", "(upstream title not found) AP bus features attribute, queue ap_functions, queue depth", "6.12",
             "/sys/bus/ap/features and the queues' ap_functions exist; depth shows TAPQ's qd + 1 (before: the raw qd)",
             false),
     /**
