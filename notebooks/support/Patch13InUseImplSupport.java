@@ -4,6 +4,7 @@ import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
 import aplab.shell.Session;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,6 +18,28 @@ class Patch13InUseImplSupport {
                 "echo " + U1 + " > " + CREATE, "cd " + MDEV,
                 "echo 5 > assign_adapter", "echo 4 > assign_domain");
         return s;
+    }
+
+    /** Prints every queue reset vfio_ap has done so far on each host. */
+    static void printResets(List<Session> hosts) {
+        for (Session k : hosts) {
+            System.out.println("queue resets on " + k.host().version().release() + ": " + k.host().vfioAp().resetLog());
+        }
+    }
+
+    /**
+     * Prints the lines of the host's {@code aplab lockdep} report that name {@code lock} (its
+     * edges), then the report's verdict (its last line).
+     */
+    static void printLockdepEdges(Session s, String lock) {
+        List<String> report = s.execute("aplab lockdep");
+        System.out.println("# aplab lockdep   (the edges with " + lock + ", and the verdict)");
+        for (String l : report.subList(0, report.size() - 1)) {
+            if (l.contains(lock)) {
+                System.out.println(l);
+            }
+        }
+        System.out.println(report.get(report.size() - 1));
     }
 
     // ------------------------------------------------------------------ v18, written out by hand
@@ -45,6 +68,12 @@ class Patch13InUseImplSupport {
         void assignHead() {
             guests.lock();
             mdevs.lock();
+        }
+
+        /** v18 assign_adapter_store from start to end. */
+        void assign() {
+            assignHead();
+            assignTail();
         }
 
         /** apmask_store -> in_use with blocking locks (what v18 avoided). */
@@ -76,6 +105,57 @@ class Patch13InUseImplSupport {
                 perms.unlock();
             }
         }
+    }
+
+    /**
+     * v18's spurious EBUSY, sequenced with latches: thread "assign" takes the update locks, then
+     * thread "apmask" runs the mask write (trylock) to its end, then the assignment finishes.
+     * Returns what each reported, in that order.
+     */
+    static List<String> trylockRace(V18 v) {
+        CountDownLatch assignHoldsLocks = new CountDownLatch(1);
+        CountDownLatch writeDone = new CountDownLatch(1);
+        List<String> outcome = Collections.synchronizedList(new ArrayList<>());
+        Thread assign = new Thread(() -> {
+            try (var op = v.lockdep.operation("assign_adapter_store (v18)")) {
+                v.assignHead();
+                assignHoldsLocks.countDown();
+                await(writeDone);
+                v.assignTail();
+                outcome.add("assign_adapter_store: completed");
+            }
+        }, "assign");
+        Thread write = new Thread(() -> {
+            await(assignHoldsLocks);
+            try (var op = v.lockdep.operation("apmask_store -> in_use (v18 trylock)")) {
+                outcome.add("apmask_store: in_use returned " + v.apmaskStoreTrylock());
+            }
+            writeDone.countDown();
+        }, "apmask");
+        assign.start();
+        write.start();
+        join(write);
+        join(assign);
+        return outcome;
+    }
+
+    /**
+     * Holds {@code lock} on the calling thread, starts {@code body} on another thread, and
+     * releases the lock once that thread is parked (at most 10 s); returns whether it parked,
+     * after the thread has finished.
+     */
+    static boolean waitsFor(TrackedLock lock, Runnable body) {
+        Thread t = new Thread(body, "aqmask");
+        boolean waited;
+        lock.lock();
+        try {
+            t.start();
+            waited = parked(t);
+        } finally {
+            lock.unlock();
+        }
+        join(t);
+        return waited;
     }
 
     static void run(String name, LockDep lockdep, String operation, Runnable body) {
