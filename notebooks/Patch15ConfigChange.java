@@ -12,12 +12,11 @@ static void cells() {
 // %% [markdown]
 // # Patch 15/18: s390/vfio-ap: handle config changed and scan complete notification
 //
-// The host's AP configuration (the QCI masks of adapters, usage domains and control
-// domains) can change while guests run: an adapter is configured off at the HMC or SE, a
-// domain is added to the LPAR. The AP bus notices it in its scan (`ap_scan_bus()`), and
-// since patch 02 of the series (merged in 5.18) it tells the drivers twice:
-// `on_config_changed(cur, prev)` before it removes and creates card and queue devices, and
-// `on_scan_complete(cur, prev)` after. This patch implements both for vfio_ap.
+// Since patch 02 (merged in 5.18) the AP bus tells its drivers about a change of the host's
+// AP configuration (the QCI masks of adapters, usage domains and control domains) twice:
+// `on_config_changed(cur, prev)` before its scan removes and creates card and queue devices,
+// and `on_scan_complete(cur, prev)` after (see that notebook). This patch implements both
+// for vfio_ap.
 //
 // - `vfio_ap_on_cfg_changed()`, under `guests_lock`: for what left the host
 //   (`vfio_ap_mdev_cfg_remove()`), each mdev that has it assigned drops it from its shadow
@@ -28,8 +27,8 @@ static void cells() {
 // - The bus then removes and creates the queue devices: patch 11's remove and probe
 //   callbacks run for each.
 // - `vfio_ap_on_scan_complete()`: for each mdev with pending additions, filter once and push
-//   once (`vfio_ap_mdev_hot_plug_cfg()`), then clear the add masks. The point of waiting
-//   is to plug everything that arrived in one CRYCB update, when all the new queues exist.
+//   once (`vfio_ap_mdev_hot_plug_cfg()`), then clear the add masks. Waiting plugs everything
+//   that arrived in one CRYCB update, when all the new queues exist.
 //
 // `vfio_ap_on_cfg_changed()` resets nothing: the removed queues are gone from the host.
 // (The queue remove callback that follows still issued a ZAPQ on each in 6.0, which answers
@@ -38,57 +37,43 @@ static void cells() {
 //
 // Review (Jason Herne): unrelated hunks to move out; `bitmap_andnot()` returns an int, so
 // the flags should be ints; the first of a series of `|=` should be `=`; why store the old
-// and new QCI in `matrix_dev` instead of passing them as arguments, and could the remove
-// and add helpers be merged. In the merged code the callbacks take (cur, prev) as arguments
-// and `matrix_dev->info` is overwritten with cur at the end of `vfio_ap_on_cfg_changed()`.
-// Between v18 and the merge the treatment of mdevs without a guest changed too: v18 and v19
-// skipped them in the remove path (`if (!matrix_mdev->kvm) continue;`), the merged code
-// walks every mdev.
-//
-// Host changes are made with `aplab host`: running it again is a new QCI and a bus scan.
+// and new QCI in `matrix_dev` instead of passing them as arguments (the merged callbacks take
+// them as arguments), and could the remove and add helpers be merged. The treatment of mdevs
+// without a guest changed too: v18 and v19 skipped them in the remove path
+// (`if (!matrix_mdev->kvm) continue;`), the merged code walks every mdev.
 
 // %% [markdown]
 // ## Removal unplugs at once; addition plugs at scan complete
 //
-// The guest has adapters 5 and 6, domain 4 and control domain 5. Adapter 6 and control
-// domain 5 leave the host, then come back; Linux 5.17 has neither callback:
+// `hostChange()` runs `aplab host` on each kernel: a new QCI and a bus scan. The guest has
+// adapters 5 and 6, domain 4 and control domain 5. Adapter 6 and control domain 5 leave the
+// host, then come back; Linux 5.17 has neither callback:
 
 // %%
 List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
-sideBySide(kernels, "aplab guest show g1",
-        "aplab host --adapters 5 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
-        "ls /sys/bus/ap/drivers/vfio_ap", "cat matrix", "cat guest_matrix",
-        "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,5,6", "aplab guest show g1",
-        "cat guest_matrix");
+hostChange(kernels, "aplab host --adapters 5 --domains 4,5 --control-domains 4,6");
+sideBySide(kernels, "aplab guest show g1", "ls /sys/bus/ap/drivers/vfio_ap", "cat matrix");
+hostChange(kernels, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,5,6");
+sideBySide(kernels, "aplab guest show g1", "cat guest_matrix");
 
 // %% [markdown]
-// On 5.17 the guest keeps adapter 06 and control domain 0005 in its CRYCB while the host
-// no longer has them. On mainline both are unplugged during `on_config_changed`, before
-// the queue devices 06.0004 and 06.0005 are removed, and plugged again at scan complete,
-// after the new queue devices were probed by vfio_ap (`apmask` still gives adapter 6 to
+// On 5.17 the guest keeps adapter 06 and control domain 0005 while the host no longer has
+// them. On mainline both are unplugged and, once back, plugged again at scan complete,
+// after vfio_ap has probed the new queue devices (`apmask` still gives adapter 6 to
 // vfio_ap). `matrix` keeps adapter 6 throughout.
 //
 // ## One push per configuration change
 //
-// An mdev with adapters 5, 6 and 7 and domains 4 and 5, on a host that has only adapter 5.
-// Adapters 6 and 7 arrive together. In 6.0 every probe filtered and pushed, so the guest
-// got adapter 6 and then adapter 7 in two CRYCB updates; since 6.8 ("s390/vfio-ap: let
-// on_scan_complete() callback filter matrix and update guest's APCB") the probe of a queue
-// leaves the filtering to scan complete while the mdev has pending additions, and the
-// guest gets both adapters in one update. (v18 already deferred the probe's filtering this
-// way; the merged 6.0 code did not.)
+// An mdev with adapters 5, 6 and 7 and domains 4 and 5, on a host with adapter 5 only;
+// adapters 6 and 7 arrive together. In 6.0 every probe filtered and pushed: two CRYCB
+// updates. Since 6.8 ("s390/vfio-ap: let on_scan_complete() callback filter matrix and
+// update guest's APCB") a probe leaves the filtering to scan complete while the mdev has
+// pending additions: one update. (v18 already deferred it so; the merged 6.0 code did not.)
 
 // %%
-List<Session> adds = List.of(host("6.0"), host("mainline"));
-for (Session k : adds) {
-    quietly(k, "aplab host --adapters 5 --domains 4,5", "echo -5,-6,-7 > /sys/bus/ap/apmask",
-            "echo " + U1 + " > " + CREATE, "cd " + MDEV,
-            "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 7 > assign_adapter",
-            "echo 4 > assign_domain", "echo 5 > assign_domain", "aplab guest start g1 --mdev " + U1);
-}
-int[] seen = new int[adds.size()];
-printNewPushes(adds, seen);
-sideBySide(adds, "aplab host --adapters 5,6,7 --domains 4,5", "aplab guest show g1");
+List<Session> adds = List.of(threeAdapters("6.0"), threeAdapters("mainline"));
+int[] seen = pushCounts(adds);
+hostChange(adds, "aplab host --adapters 5,6,7 --domains 4,5");
 printNewPushes(adds, seen);
 
 // %% [markdown]
@@ -98,39 +83,36 @@ printNewPushes(adds, seen);
 // %%
 Session m = adds.get(1);
 lockTrace(m, () -> m.execute("aplab host --adapters 5,6 --domains 4"));
-sh(m, "aplab guest show g1", "cat guest_matrix");
+sh(m, "aplab guest show g1");
 
 // %% [markdown]
-// `vfio_ap_on_cfg_changed` unplugs with the guest's `kvm->lock` held; the queue devices
-// are then removed one by one (`vfio_ap_mdev_remove_queue`, under each device's lock),
-// finding their APQNs already out of the shadow, so they neither push nor reset;
-// `vfio_ap_on_scan_complete` finds no pending addition.
+// `vfio_ap_on_cfg_changed` unplugs under the guest's `kvm->lock` before the queue devices
+// are removed (`vfio_ap_mdev_remove_queue`, under each device's lock); their APQNs are
+// already out of the shadow, so they neither push nor reset. Scan complete adds nothing.
 //
 // ## Control domains: the `cdrem` bug
 //
-// In `vfio_ap_mdev_cfg_remove()` the removed control domains of an mdev were computed as
+// `vfio_ap_mdev_cfg_remove()` computed an mdev's removed control domains as
 // `bitmap_andnot(cdrem, cd_remove, matrix_mdev->matrix.adm)`: the removed control domains
-// the mdev does **not** have. Clearing those from the shadow changes nothing, and the
-// control domains the mdev does have stay in the guest. The code is the same from the
-// merge (6.0) through the 6.16-6.19 sources; the fix ("s390/vfio-ap: Fix control
-// domain removal", 2026) uses `bitmap_and`. The model's mainline host carries the 2026 fixes,
-// so its "mainline" shows the fixed behaviour, and a real 6.19 (without that fix) behaves as 6.0 below.
+// the mdev does **not** have. Clearing those from the shadow changes nothing, and the ones
+// the mdev has stay in the guest. The code is the same from the merge (6.0) through the
+// 6.16-6.19 sources; the fix ("s390/vfio-ap: Fix control domain removal", 2026) uses
+// `bitmap_and`. The model's mainline carries the 2026 fixes; a real 6.19 behaves as 6.0 below.
 
 // %%
 List<Session> cd = List.of(runningGuest("6.0"), runningGuest("mainline"));
-int[] cdSeen = new int[cd.size()];
-printNewPushes(cd, cdSeen);
-sideBySide(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,6", "aplab guest show g1",
-        "cat control_domains");
+int[] cdSeen = pushCounts(cd);
+hostChange(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,6");
+sideBySide(cd, "aplab guest show g1");
 printNewPushes(cd, cdSeen);
 
 // %% [markdown]
 // On 6.0 the guest keeps control domain 0005 although the host lost it, and no update is
-// made. Note what a removal of an unassigned control domain does on 6.0: `cdrem` is then
-// non-empty, the mdev is treated as affected and its unchanged shadow is pushed once more.
+// made. A removal of an unassigned control domain, on the other hand, makes `cdrem`
+// non-empty on 6.0: the mdev counts as affected and its unchanged shadow is pushed again.
 
 // %%
-sideBySide(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4", "aplab guest show g1");
+hostChange(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4");
 printNewPushes(cd, cdSeen);
 
 // %% [markdown]
@@ -144,48 +126,42 @@ printNewPushes(cd, cdSeen);
 // model's mainline has the fix. Domain 4 is the guest's only domain:
 
 // %%
-sideBySide(cd, "aplab host --adapters 5,6 --domains 5 --control-domains 4", "aplab guest show g1",
-        "cat guest_matrix");
+hostChange(cd, "aplab host --adapters 5,6 --domains 5 --control-domains 4");
+sideBySide(cd, "aplab guest show g1", "cat guest_matrix");
 printNewPushes(cd, cdSeen);
 
 // %% [markdown]
 // 6.0 leaves 0004 in the guest's CRYCB while `guest_matrix`, computed from the same shadow,
-// no longer lists any domain; the two disagree until the next push. (The 6.0 guest also
-// still has control domain 0005 from the `cdrem` cell.) Bringing domain 4 and control
-// domain 5 back plugs them on both kernels, but differently: on 6.0 each probe filters and
-// pushes, and the probe of 05.0004 runs before 06.0004 exists, so the guest is given a
-// configuration without adapter 06 for a moment and then one with it; mainline waits for
-// scan complete and pushes once.
+// lists no domain; the two disagree until the next push. (The 6.0 guest also still has
+// control domain 0005 from the `cdrem` cell.) Bringing domain 4 and control domain 5 back
+// plugs them on both kernels, but on 6.0 each probe filters and pushes, and the probe of
+// 05.0004 runs before 06.0004 exists, so the guest briefly gets a configuration without
+// adapter 06; mainline waits for scan complete and pushes once:
 
 // %%
-sideBySide(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,5", "aplab guest show g1");
+hostChange(cd, "aplab host --adapters 5,6 --domains 4,5 --control-domains 4,5");
 printNewPushes(cd, cdSeen);
 
 // %% [markdown]
 // ## What the model does not show
 //
-// Two more differences between the merged 6.0 code and mainline are not reproduced by the
-// model's 6.0 host; they are stated here from the source
-// (`drivers/s390/crypto/vfio_ap_ops.c` as merged, commit eeb386aeb5b7):
+// Two more differences between the merged 6.0 code (`drivers/s390/crypto/vfio_ap_ops.c` at
+// eeb386aeb5b7) and mainline are not reproduced by the model's 6.0 host:
 //
 // - `vfio_ap_mdev_cfg_remove()` and `vfio_ap_mdev_hot_plug_cfg()` take
-//   `mutex_lock(&matrix_mdev->kvm->lock)` for every mdev, attached or not; with no guest that
-//   is a lock at an address computed from a NULL pointer. The same lines are still in the
-//   6.16-6.19 sources. The model takes `kvm->lock` only for an mdev with a guest, on
-//   every kernel.
-// - In 6.0 `vfio_ap_mdev_hot_plug_cfg()` ends in an unconditional `else` that calls
-//   `vfio_ap_mdev_filter_matrix(shadow_apcb.apm, aqm, ...)` with an empty `aqm` when only
-//   control domains were added. That call rebuilds the shadow's adapters from matrix AND
-//   host and examines no APQN, so an adapter that filtering had dropped (say, for an unbound
-//   queue) comes back into the guest. The model's 6.0 does not filter in that case.
+//   `mutex_lock(&matrix_mdev->kvm->lock)` for every mdev, attached or not: with no guest, a
+//   lock at an address computed from a NULL pointer. The same lines are still in the 6.16-6.19
+//   sources. The model, on every kernel, takes `kvm->lock` only for an mdev with a guest.
+// - In 6.0, when only control domains were added, `vfio_ap_mdev_hot_plug_cfg()` ends in an
+//   unconditional `else` calling `vfio_ap_mdev_filter_matrix(shadow_apcb.apm, aqm, ...)` with
+//   an empty `aqm`: it rebuilds the shadow's adapters from matrix AND host and examines no
+//   APQN, so an adapter that filtering had dropped (say, for an unbound queue) comes back
+//   into the guest. The model's 6.0 does not filter in that case.
 //
 // With no guest attached, mainline takes no `kvm->lock` at all on a configuration change:
 
 // %%
-Session idle = host("mainline");
-quietly(idle, "aplab host --adapters 5,6 --domains 4,5", "echo -5,-6 > /sys/bus/ap/apmask",
-        "echo " + U1 + " > " + CREATE, "cd " + MDEV,
-        "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain");
+Session idle = idleMdev();
 lockTrace(idle, () -> idle.execute("aplab host --adapters 5 --domains 4,5"));
 sh(idle, "cat guest_matrix");
 
