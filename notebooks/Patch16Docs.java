@@ -12,68 +12,58 @@ static void cells() {
 // %% [markdown]
 // # Patch 16/18: s390/vfio-ap: update docs to include dynamic config support
 //
-// The patch rewrites large parts of `Documentation/s390/vfio-ap.rst` (since 6.6
-// `Documentation/arch/s390/vfio-ap.rst`) for the dynamic series: assignment no longer
-// requires the queues to be bound to vfio_ap (over-provisioning), the `guest_matrix`
-// attribute, the rules by which adapters, domains and control domains are hot plugged into
-// and unplugged from a running guest, and the refusal of `apmask`/`aqmask` writes that
-// would take assigned queues from vfio_ap. It changes no code; this notebook replays the
-// document's worked examples on the model (mainline unless a cell says otherwise) and marks
-// where the document and the code disagree.
+// The patch rewrites much of `Documentation/s390/vfio-ap.rst` (`Documentation/arch/s390/`
+// since 6.6) for the dynamic series: over-provisioning (assignment no longer needs queues
+// bound to vfio_ap), the `guest_matrix` attribute, the rules for hot plug and unplug of
+// adapters, domains and control domains in a running guest, and the refusal of
+// `apmask`/`aqmask` writes that would take assigned queues from vfio_ap. It changes no code.
+// This notebook replays the document's worked examples on the model (mainline unless a cell
+// says otherwise) and marks where the document and the code disagree.
 //
 // Review: no substantive review comment on 16/18 is known to this corpus.
 
 // %% [markdown]
 // ## Sharing: the three examples of "AP and SIE"
 //
-// Two guests may share adapters or domains but never an APQN. Example 1: guest 1 has
-// adapters 1, 2 and domains 5, 6; guest 2 adapters 1, 2 and domain 7 (valid). Example 2:
-// guest 2 has adapters 3, 4 and domains 5, 6 (valid). Example 3: guest 2 has adapter 1 and
-// domains 6, 7, sharing 01.0006 with guest 1 (invalid).
+// Two guests may share adapters or domains but never an APQN. In the document's examples
+// guest 1 has adapters 1, 2 and domains 5, 6, and guest 2 has adapters 1, 2 and domain 7
+// (valid; mdev 2 below), or adapters 3, 4 and domains 5, 6 (valid; mdev 3), or adapter 1 and
+// domains 6, 7, sharing 01.0006 (invalid; mdev 2 reshaped):
 
 // %%
 Session c1 = host();
-quietly(c1, "aplab host --adapters 1-4 --domains 5-7", "echo -1-4 > /sys/bus/ap/apmask", "cd " + M,
-        "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE, "echo " + U3 + " > " + CREATE,
-        "echo 1 > " + U1 + "/assign_adapter", "echo 2 > " + U1 + "/assign_adapter",
-        "echo 5 > " + U1 + "/assign_domain", "echo 6 > " + U1 + "/assign_domain");
-sh(c1, "echo 1 > " + U2 + "/assign_adapter", "echo 2 > " + U2 + "/assign_adapter",
-        "echo 7 > " + U2 + "/assign_domain", "cat " + U2 + "/matrix",
-        "echo 3 > " + U3 + "/assign_adapter", "echo 4 > " + U3 + "/assign_adapter",
-        "echo 5 > " + U3 + "/assign_domain", "echo 6 > " + U3 + "/assign_domain", "cat " + U3 + "/matrix",
+quietly(c1, "aplab host --adapters 1-4 --domains 5-7", "echo -1-4 > /sys/bus/ap/apmask", "cd " + M);
+createMdev(c1, U1, "1,2", "5,6");
+createMdev(c1, U2, "1,2", "7");
+createMdev(c1, U3, "3,4", "5,6");
+sh(c1, "cat " + U2 + "/matrix", "cat " + U3 + "/matrix",
         "echo 7 > " + U2 + "/unassign_domain", "echo 2 > " + U2 + "/unassign_adapter",
         "echo 6 > " + U2 + "/assign_domain", "echo 7 > " + U2 + "/assign_domain", "cat " + U2 + "/matrix");
 
 // %% [markdown]
-// (Example 1 is mdevs 1 and 2, example 2 mdevs 1 and 3; for example 3, mdev 2 is then
-// reshaped to adapter 1 with domains 6 and 7.)
-//
-// The document says the overlapping assignment fails with **EBUSY**; the code
-// (`vfio_ap_mdev_verify_no_sharing()`) returns **EADDRINUSE** ("Address already in use").
-// The refused write is the one that creates the overlap (domain 6), and the matrix is left
-// as it was. The order matters: with no domain assigned the product adapters x domains is
-// empty, so adapter 1 alone is accepted.
+// The write that creates the overlap (domain 6) is refused, with EADDRINUSE where the
+// document says EBUSY, and the matrix stays as it was. With no domain assigned the product
+// adapters x domains is empty, so adapter 1 alone is accepted.
 //
 // ## Securing the queues: `apmask` and `aqmask`
 //
-// The example host has adapters 5 and 6 and usage domains 4, 0x47, 0xab and 0xff (APXA
-// on: 0xab and 0xff are above 15). The document's relative writes, then the absolute masks
-// it prints, on a second host:
+// The document's host has adapters 5 and 6 and usage domains 4, 0x47, 0xab and 0xff (APXA
+// on: 0xab and 0xff are above 15). Its relative writes, and on a second host the absolute
+// masks it prints, give the same queues to vfio_ap:
 
 // %%
 Session c3 = docHost("mainline");
 sh(c3, "echo -5,-6 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask",
-        "cat /sys/bus/ap/apmask", "cat /sys/bus/ap/aqmask", "ls /sys/bus/ap/drivers/vfio_ap");
+        "cat /sys/bus/ap/apmask", "cat /sys/bus/ap/aqmask");
 Session c3b = docHost("mainline");
-sh(c3b, "echo 0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff > /sys/bus/ap/apmask",
+quietly(c3b, "echo 0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff > /sys/bus/ap/apmask",
         "echo 0xf7fffffffffffffffeffffffffffffffffffffffffeffffffffffffffffffffe > /sys/bus/ap/aqmask");
-System.out.println("same queues bound to vfio_ap: "
-        + out(c3, "ls /sys/bus/ap/drivers/vfio_ap").equals(out(c3b, "ls /sys/bus/ap/drivers/vfio_ap")));
+System.out.println("bound to vfio_ap: " + vfioApQueues(c3));
+System.out.println("the same after the absolute writes: " + vfioApQueues(c3).equals(vfioApQueues(c3b)));
 
 // %% [markdown]
-// The document's other mask examples: `0x7d00...` reserves adapters 1, 2, 3, 4, 5 and 7;
-// `0x41` is read MSB-first and right-padded, so ids 1 and 7; the relative
-// `+0,-6,+0x47,-0xf0` edits the current mask bit by bit.
+// The document's other mask examples: `0x7d00...` reserves adapters 1-5 and 7; `0x41` is read
+// MSB-first and right-padded (ids 1 and 7); `+0,-6,+0x47,-0xf0` edits the mask bit by bit.
 
 // %%
 Session c2 = host();
@@ -84,56 +74,38 @@ sh(c2, "echo 0x7d00000000000000000000000000000000000000000000000000000000000000 
 // %% [markdown]
 // ## The three mdevs
 //
-// mdev 1: adapters 5, 6 with domains 4, 0xab. mdev 2: adapter 5 with 0x47, 0xff. mdev 3:
-// adapter 6 with 0x47, 0xff. Adapters are shared, APQNs are not. Each guest then starts
-// with its mdev, and what each guest's CRYCB holds is what the document's `lszcrypt`
-// listing in each guest shows (guest 1: cards 05 and 06 with domains 0004 and 00ab, and so
-// on).
+// The document's three mdevs share adapters, not APQNs. Each guest's CRYCB holds what the
+// document's `lszcrypt` listing in that guest shows:
 
 // %%
 Session c4 = docHost("mainline");
-quietly(c4, "echo -5,-6 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask", "cd " + M,
-        "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE, "echo " + U3 + " > " + CREATE);
-sh(c4, "echo 5 > " + U1 + "/assign_adapter", "echo 6 > " + U1 + "/assign_adapter",
-        "echo 4 > " + U1 + "/assign_domain", "echo 0xab > " + U1 + "/assign_domain",
-        "echo 5 > " + U2 + "/assign_adapter", "echo 0x47 > " + U2 + "/assign_domain",
-        "echo 0xff > " + U2 + "/assign_domain",
-        "echo 6 > " + U3 + "/assign_adapter", "echo 0x47 > " + U3 + "/assign_domain",
-        "echo 0xff > " + U3 + "/assign_domain",
-        "cat " + U1 + "/matrix", "cat " + U2 + "/guest_matrix", "cat " + U3 + "/guest_matrix",
-        "aplab guest start guest1 --mdev " + U1, "aplab guest start guest2 --mdev " + U2,
-        "aplab guest start guest3 --mdev " + U3,
-        "aplab guest show guest1", "aplab guest show guest2", "aplab guest show guest3");
+quietly(c4, "echo -5,-6 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask", "cd " + M);
+createMdev(c4, U1, "5,6", "4,0xab");
+createMdev(c4, U2, "5", "0x47,0xff");
+createMdev(c4, U3, "6", "0x47,0xff");
+quietly(c4, "aplab guest start guest1 --mdev " + U1, "aplab guest start guest2 --mdev " + U2,
+        "aplab guest start guest3 --mdev " + U3);
+sh(c4, "aplab guest show guest1", "aplab guest show guest2", "aplab guest show guest3");
 
 // %% [markdown]
-// The errors the document lists: a number above the maximum (`ap_max_adapter_id`,
-// `ap_max_domain_id`) is ENODEV; an APQN reserved for the host drivers is EADDRNOTAVAIL; an
-// APQN of another mdev is EBUSY in the document and EADDRINUSE in the code. With guests
-// running, every write below is refused the same way (the checks come before any hot plug):
+// The document's errors: a number above `ap_max_adapter_id` or `ap_max_domain_id` is
+// ENODEV; an APQN reserved for the host (adapter bit set in `apmask`, domain bit in `aqmask`)
+// EADDRNOTAVAIL; an APQN of another mdev EBUSY. The last section checks each on an mdev
+// without a guest; with guests running the checks come before any hot plug and refuse alike:
 
 // %%
-sh(c4, "cat /sys/bus/ap/ap_max_adapter_id", "echo 256 > " + U3 + "/assign_adapter",
-        "echo 0x100 > " + U3 + "/assign_domain", "echo 0x100 > " + U3 + "/assign_control_domain",
-        "echo 5 > " + U3 + "/assign_adapter", "cat " + U3 + "/matrix",
-        "echo " + U4 + " > " + CREATE, "echo 7 > " + U4 + "/assign_adapter",
-        "echo 1 > " + U4 + "/assign_domain", "cat " + U4 + "/matrix", "echo 1 > " + U4 + "/remove");
-
-// %% [markdown]
-// The EADDRNOTAVAIL case needs an APQN whose adapter bit is set in `apmask` and whose domain
-// bit is set in `aqmask`: adapters 5 and 6 are cleared, so a fourth mdev takes adapter 7
-// (accepted: with no domain the product is empty, and the host need not have the adapter)
-// and is refused domain 1, which forms 07.0001.
+sh(c4, "cat /sys/bus/ap/ap_max_domain_id", "echo 0x100 > " + U3 + "/assign_domain",
+        "echo 0x100 > " + U3 + "/assign_control_domain", "echo 5 > " + U3 + "/assign_adapter",
+        "cat " + U3 + "/matrix");
 
 // %% [markdown]
 // ## Hot plug rules
 //
-// The document's rule: an adapter, domain or control domain assigned to an mdev with a
-// guest is plugged if it is in the host's configuration and every APQN it forms with the
-// other dimension has a queue bound to vfio_ap; unassigning unplugs. Resources not (yet) in
-// the host's configuration may be assigned and are plugged when they arrive. Here adapter 7
-// and control domain 0x10 are assigned to mdev 3 before the host has them (the host's
-// control domains are its four usage domains); the guest gets them when they arrive.
-// Unbinding one queue of adapter 7 takes the adapter out again.
+// The document's rule: an adapter, domain or control domain assigned to an mdev with a guest
+// is plugged if the host has it and every APQN it forms with the other dimension has a queue
+// bound to vfio_ap; unassigning unplugs; what the host lacks may be assigned and is plugged
+// when it arrives. Below, mdev 3 gets adapter 7 and control domain 0x10 before the host has
+// them (its control domains are its four usage domains); once they arrive, 07.00ff is unbound.
 
 // %%
 sh(c4, "echo 7 > " + U3 + "/assign_adapter", "echo 0x10 > " + U3 + "/assign_control_domain",
@@ -143,32 +115,22 @@ sh(c4, "echo 7 > " + U3 + "/assign_adapter", "echo 0x10 > " + U3 + "/assign_cont
         "echo 07.00ff > /sys/bus/ap/drivers/vfio_ap/unbind", "aplab guest show guest3", "cat " + U3 + "/guest_matrix");
 
 // %% [markdown]
-// Every queue of adapter 7 bound to vfio_ap on arrival: its bit is still set in `apmask`,
-// but the four domain bits are clear in `aqmask`, and a queue is reserved for the host only
-// when both bits are set. The control domain arrived with the same configuration change
-// and was plugged by the same scan-complete update.
+// Adapter 7's queues bound to vfio_ap on arrival: its `apmask` bit is set but all four domain
+// bits are clear in `aqmask`, and the host reserves a queue only when both are set. The
+// control domain came with the same configuration change and scan-complete update.
 //
-// ## Before the series
-//
-// The same over-provisioning on Linux 5.17: assignment required every new APQN to be bound
-// to vfio_ap already (EADDRNOTAVAIL otherwise), and there was no `guest_matrix`:
-
-// %%
-List<Session> kernels = List.of(docHost("5.17"), docHost("mainline"));
-for (Session k : kernels) {
-    quietly(k, "echo -5,-6,-7 > /sys/bus/ap/apmask", "echo -4,-0x47,-0xab,-0xff > /sys/bus/ap/aqmask",
-            "echo " + U1 + " > " + CREATE, "cd " + M + "/" + U1, "echo 4 > assign_domain");
-}
-sideBySide(kernels, "echo 7 > assign_adapter", "echo 5 > assign_adapter", "cat matrix", "cat guest_matrix");
+// Before the series (5.17) such over-provisioning is refused with EADDRNOTAVAIL, and there is
+// no `guest_matrix`: see the notebooks of patches 08 and 14.
 
 // %% [markdown]
 // ## Where the document and the code differ
 //
-// Each row is a statement of `vfio-ap.rst` (or of a kernel-doc comment in `vfio_ap_ops.c`),
-// what it leads a reader to expect from the last command of a small scenario (the scenarios are
-// `CLAIMS` in the support file), and what the model of the code prints. Every scenario starts
-// from the same host: adapters 5 and 6 (with domains 4 and 5) given to vfio_ap in `apmask`,
-// mdev 1 with 05.0004, and an empty mdev 2.
+// Each row is a statement of `vfio-ap.rst` (or, where it says so, of a kernel-doc comment in
+// `vfio_ap_ops.c`), what it leads a reader to expect from the last command of a scenario
+// (`CLAIMS` in the support file), and what the model prints (errors by their errno names,
+// `-` for no output).
+// Each scenario starts on a fresh host: adapters 5 and 6 (domains 4 and 5) given to vfio_ap,
+// mdev 1 with 05.0004, an empty mdev 2.
 
 // %%
 var claims = table("statement", List.of("the text says", "the code does"));
@@ -176,7 +138,7 @@ int differ = 0;
 for (Claim c : CLAIMS) {
     String got = actual(c);
     differ += got.equals(c.expected()) ? 0 : 1;
-    claims.row(c.source() + ": " + c.statement(), List.of(c.expected().replace("\n", "; "), got.replace("\n", "; ")));
+    claims.row(c.statement(), List.of(shown(c.expected()), shown(got)));
 }
 System.out.print(claims.render());
 System.out.printf("%d statements, %d where the code does not do what the text says%n", CLAIMS.size(), differ);
@@ -185,35 +147,24 @@ System.out.printf("%d statements, %d where the code does not do what the text sa
 // In each row marked `*` the code does what the series designed and the text is out of date
 // or inexact:
 //
-// - sharing an APQN: the document says EBUSY; `vfio_ap_mdev_verify_no_sharing()` returns
-//   EADDRINUSE ("Address already in use");
-// - the kernel-doc of `assign_adapter_store()` and `assign_domain_store()` still describes
-//   the pre-series rule (EADDRNOTAVAIL for an APQN not bound to vfio_ap, EAGAIN for a busy
-//   lock); since patch 08 an assignment needs no bound queue, and filtering keeps the adapter
-//   out of the guest instead;
-// - the document still says an assignment may fail with EBUSY while `apmask`/`aqmask` are
-//   being changed: that was v18's trylock design; the merged code orders the locks and the
-//   writer waits (see the notebook of patch 13);
-// - hot plug of a domain: the document makes it conditional on every APQN of the domain
-//   having a bound queue; the code plugs the domain and unplugs the adapters whose queue is
-//   missing (`vfio_ap_mdev_filter_matrix()` only ever removes adapters). Below, 06.0005 is
-//   unbound before domain 5 is assigned to a running guest's mdev;
+// - sharing an APQN: `vfio_ap_mdev_verify_no_sharing()` returns EADDRINUSE, not EBUSY;
+// - the kernel-doc of `assign_adapter_store()` and `assign_domain_store()` still gives the
+//   pre-series rule (EADDRNOTAVAIL for an APQN not bound to vfio_ap, EAGAIN for a busy lock);
+//   since patch 08 no bound queue is needed, and filtering keeps the adapter from the guest;
+// - hot plug of a domain: the document requires a bound queue for every APQN of the domain;
+//   the code plugs the domain and unplugs the adapter whose queue is missing (06.0005 in the
+//   scenario; `vfio_ap_mdev_filter_matrix()` only ever removes adapters);
 // - `features` (added in 6.12, after this series): `dyn` in the document, `hotplug` in
 //   `features_show()`.
+//
+// The document also still says an assignment may fail with EBUSY while `apmask`/`aqmask` are
+// being changed: that was v18's trylock design; the merged code orders the locks and the
+// writer waits (see the notebook of patch 13).
 //
 // > **Note (open question):** the document says the removal of an mdev fails while a guest
 // > uses it; with the current VFIO core the removal asks the device's user (QEMU) to release it
 // > and waits, and the model's QEMU releases at once. What a user sees across versions is not
 // > established here (source: `vfio_unregister_group_dev()` in drivers/vfio/vfio_main.c).
-
-// %%
-Session d = host("mainline");
-quietly(d, "aplab host --adapters 5,6 --domains 4,5", "echo -5,-6 > /sys/bus/ap/apmask",
-        "echo " + U1 + " > " + CREATE, "cd " + M + "/" + U1,
-        "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
-        "aplab guest start g1 --mdev " + U1);
-sh(d, "echo 06.0005 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > assign_domain", "aplab guest show g1",
-        "cat " + M + "/features");
 
 // %% [markdown]
 // ## Sources

@@ -1,6 +1,7 @@
 import static aplab.notebook.Nb.*;
 
 import aplab.shell.Session;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers of notebooks/Patch16Docs.java: the set-ups and probes its cells call. */
@@ -22,51 +23,86 @@ class Patch16DocsSupport {
         "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE,
         "echo 5 > " + U1 + "/assign_adapter", "echo 4 > " + U1 + "/assign_domain"};
 
+    /** Creates mdev {@code uuid} (the shell is in the matrix directory) and assigns the adapters and domains given. */
+    static void createMdev(Session s, String uuid, String adapters, String domains) {
+        quietly(s, "echo " + uuid + " > " + CREATE);
+        for (String a : adapters.split(",")) {
+            quietly(s, "echo " + a + " > " + uuid + "/assign_adapter");
+        }
+        for (String d : domains.split(",")) {
+            quietly(s, "echo " + d + " > " + uuid + "/assign_domain");
+        }
+    }
+
+    /** The queue devices bound to vfio_ap (what {@code ls /sys/bus/ap/drivers/vfio_ap} lists besides its files). */
+    static String vfioApQueues(Session s) {
+        List<String> queues = new ArrayList<>();
+        for (String l : out(s, "ls /sys/bus/ap/drivers/vfio_ap").split("\n")) {
+            if (l.contains(".")) {
+                queues.add(l);
+            }
+        }
+        return String.join("; ", queues);
+    }
+
     /**
      * One statement of the documentation (or of a kernel-doc comment), what it leads a reader to
-     * expect from the last command of a scenario, and the scenario (run after SETUP).
+     * expect from the last command of a scenario, and the scenario (run after SETUP). A command
+     * ending in {@code | a,b} keeps only the lines of its output that start with a or b.
      */
-    record Claim(String source, String statement, String expected, String... commands) {
+    record Claim(String statement, String expected, String... commands) {
     }
 
     static final List<Claim> CLAIMS = List.of(
-            new Claim("vfio-ap.rst", "an APQN assigned to another mdev cannot be assigned: EBUSY",
+            new Claim("an APQN of another mdev: EBUSY",
                     "bash: echo: write error: Device or resource busy",
                     "echo 5 > " + U2 + "/assign_adapter", "echo 4 > " + U2 + "/assign_domain"),
-            new Claim("vfio-ap.rst", "an adapter number above ap_max_adapter_id: ENODEV",
+            new Claim("an adapter above ap_max_adapter_id: ENODEV",
                     "bash: echo: write error: No such device",
                     "echo 256 > " + U2 + "/assign_adapter"),
-            new Claim("vfio-ap.rst", "an APQN reserved for the host drivers: EADDRNOTAVAIL",
+            new Claim("an APQN reserved for the host: EADDRNOTAVAIL",
                     "bash: echo: write error: Cannot assign requested address",
                     "echo 7 > " + U2 + "/assign_adapter", "echo 1 > " + U2 + "/assign_domain"),
-            new Claim("vfio-ap.rst", "an adapter the host does not have yet may be assigned",
+            new Claim("an adapter the host lacks may be assigned",
                     "",
                     "echo 8 > " + U2 + "/assign_adapter"),
-            new Claim("kernel-doc of assign_adapter_store()", "EADDRNOTAVAIL if an APQN is not bound to vfio_ap",
+            new Claim("kernel-doc: an APQN not bound: EADDRNOTAVAIL",
                     "bash: echo: write error: Cannot assign requested address",
                     "echo 05.0005 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > " + U2 + "/assign_domain",
                     "echo 5 > " + U2 + "/assign_adapter"),
-            new Claim("vfio-ap.rst", "an adapter with a queue not bound to vfio_ap is not plugged",
+            new Claim("an adapter with an unbound queue: not plugged",
                     "adapters: 06",
                     "echo 6 > " + U1 + "/assign_adapter", "echo 05.0004 > /sys/bus/ap/drivers/vfio_ap/unbind",
                     "aplab guest start g1 --mdev " + U1, "aplab guest show g1 | adapters"),
-            new Claim("vfio-ap.rst", "a domain is hot plugged only if all its APQNs have a bound queue",
-                    "domains: 0004",
+            new Claim("a domain: plugged if all its APQNs are bound",
+                    "adapters: 05,06\ndomains: 0004",
                     "echo 6 > " + U1 + "/assign_adapter", "aplab guest start g1 --mdev " + U1,
                     "echo 06.0005 > /sys/bus/ap/drivers/vfio_ap/unbind", "echo 5 > " + U1 + "/assign_domain",
-                    "aplab guest show g1 | domains"),
-            new Claim("vfio-ap.rst", "setting an apmask bit of an assigned queue fails with EBUSY",
+                    "aplab guest show g1 | adapters,domains"),
+            new Claim("an apmask bit of an assigned queue: EBUSY",
                     "bash: echo: write error: Device or resource busy",
                     "echo +5 > /sys/bus/ap/apmask"),
-            new Claim("vfio-ap.rst (ap_config, 6.10)", "writing back what ap_config reads changes nothing and succeeds",
+            new Claim("ap_config written back: no change (6.10)",
                     "05.0004",
                     "echo 0x0400000000000000000000000000000000000000000000000000000000000000,"
                             + "0x0800000000000000000000000000000000000000000000000000000000000000,"
                             + "0x0000000000000000000000000000000000000000000000000000000000000000 > " + U1 + "/ap_config",
                     "cat " + U1 + "/matrix"),
-            new Claim("vfio-ap.rst (Driver Features)", "features prints guest_matrix dyn ap_config",
+            new Claim("features: guest_matrix dyn ap_config (6.12)",
                     "guest_matrix dyn ap_config",
                     "cat " + M + "/features"));
+
+    /** How a table cell shows an output: its lines joined by "; ", a write error by its errno name. */
+    static String shown(String output) {
+        String errno = switch (output.replace("bash: echo: write error: ", "")) {
+            case "Device or resource busy" -> "EBUSY";
+            case "Address already in use" -> "EADDRINUSE";
+            case "No such device" -> "ENODEV";
+            case "Cannot assign requested address" -> "EADDRNOTAVAIL";
+            default -> null;
+        };
+        return output.startsWith("bash: echo: write error: ") && errno != null ? errno : output.replace("\n", "; ");
+    }
 
     /** Runs a claim on a fresh mainline host; the output of its last command. */
     static String actual(Claim c) {
@@ -85,7 +121,7 @@ class Patch16DocsSupport {
             if (filter != null) {
                 StringBuilder kept = new StringBuilder();
                 for (String l : last.split("\n")) {
-                    if (l.startsWith(filter)) {
+                    if (List.of(filter.split(",")).stream().anyMatch(l::startsWith)) {
                         kept.append(kept.length() == 0 ? "" : "\n").append(l);
                     }
                 }
