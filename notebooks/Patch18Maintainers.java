@@ -23,30 +23,24 @@ static void cells() {
 // Rosato pointed out; v20 changed only the documentation line and got Jason Herne's
 // Reviewed-by. When the s390 documentation moved (6.6), the pattern became
 // `Documentation/arch/s390/vfio-ap*`.
-//
-// What the pattern buys is that a change to the driver's documentation reaches the people
-// who know the code. The rest of this notebook shows what the model offers them when they
-// review such a change: the driver's own description of its features, and statements of
-// the documentation checked against the code's behaviour.
 
 // %% [markdown]
 // ## The `features` attribute
 //
 // Since 6.12 the matrix device has a read-only `features` attribute (`features_show()`), so
 // that userspace can tell what the driver supports without guessing from the kernel
-// version. It does not exist on the older kernels:
+// version. Older kernels do not have it:
 
 // %%
-sideBySide(List.of(host("5.17"), host("6.0"), host("mainline")), "cat " + M + "/features", "ls " + M);
+sideBySide(List.of(host("5.17"), host("6.0"), host("mainline")), "cat " + M + "/features");
 
 // %% [markdown]
 // `guest_matrix` is the attribute of patch 14, `hotplug` the dynamic configuration of this
 // series (patches 10, 11, 15), `ap_config` the attribute of 6.10. The document's table and
 // example call the second flag `dyn`.
 //
-// The statements of `vfio-ap.rst` that the review of such a change needs are checked against
-// the code in the notebook of patch 16 (section "Where the document and the code differ"),
-// which runs each as a scenario.
+// The statements of `vfio-ap.rst` are checked against the code, each as a scenario, in the
+// notebook of patch 16 (section "Where the document and the code differ").
 
 // %% [markdown]
 // ## Sources
