@@ -12,63 +12,52 @@ static void cells() {
 // %% [markdown]
 // # Patch 08/18: s390/vfio-ap: allow assignment of unavailable AP queues to mdev device
 //
-// Before this patch an assignment had to name queues that were there and bound to vfio_ap.
+// Before this patch an assignment had to name queues bound to vfio_ap:
 // `assign_adapter_store()` called `vfio_ap_mdev_verify_queues_reserved_for_apid()`: every
-// APQN of the new adapter with the assigned domains had to be a queue device bound to
-// vfio_ap, or, with no domain assigned yet, at least one queue of the adapter had to be;
-// otherwise EADDRNOTAVAIL. `assign_domain_store()` did the same for a domain.
+// APQN of the new adapter with the assigned domains (with no domain yet, one queue of the
+// adapter) had to be bound to vfio_ap, else EADDRNOTAVAIL; `assign_domain_store()` alike.
 //
-// The patch replaces that with `vfio_ap_mdev_validate_masks()`, run over the whole
-// matrix as it would be after the assignment:
+// The patch replaces that with `vfio_ap_mdev_validate_masks()`, run over the matrix as it
+// would be after the assignment:
 //
 // 1. no APQN of it may be reserved for the host's default drivers by `apmask` and
 //    `aqmask` (`ap_apqn_in_matrix_owned_by_def_drv()`): EADDRNOTAVAIL;
 // 2. no APQN of it may be assigned to another mdev (`vfio_ap_mdev_verify_no_sharing()`):
 //    EADDRINUSE.
 //
-// An APQN that passes both may be assigned even if its adapter or domain is not in the
-// host's configuration, or its queue is not bound to vfio_ap: the commit message argues
-// that the AP architecture lets a configuration profile name APQNs the system does not
-// (yet) have. Filtering (patch 07) keeps such APQNs away from the guest, and hot plug
-// (patches 11 and 15) hands them over when they appear. Both checks work on the Cartesian
-// product `apm x aqm`: an adapter assigned while no domain is, passes either check, and a
-// conflict shows up when the second dimension is assigned. The assignment is undone when
-// a check fails. Halil Pasic gave the patch his Reviewed-by.
+// An APQN that passes both may be assigned although the host lacks its adapter or domain
+// or its queue is not bound to vfio_ap (the commit message: a configuration profile may
+// name APQNs the system does not yet have); filtering (patch 07) keeps it from the guest
+// until it appears. Both checks work on `apm x aqm`; a failed check undoes the assignment.
+// Halil Pasic gave the patch his Reviewed-by.
 //
-// Review: `vfio_ap_mdev_verify_no_sharing()` now took the two bitmaps to check instead of
-// the mdev, and skipped the entry of the mdev list whose own `matrix.apm` and
-// `matrix.aqm` *are* those bitmaps (a pointer comparison). Jason Herne worried that a
-// second mdev with identical masks could then be skipped too and slip through. Tony and
-// Halil answered that the comparison is of addresses, not of contents: the bitmaps passed
-// in are fields of the mdev being assigned, so only that mdev matches, and two mdevs never
-// share an address; the code comment was reworded to say the bitmaps are fields of the
-// `matrix_mdev` object. The same function serves the `in_use` callback (patch 13) with the
-// bus's masks, which are fields of no mdev, so no mdev is skipped there. Since 2024 the
-// function takes the assignee mdev explicitly, which says the same thing more plainly.
+// Review: `vfio_ap_mdev_verify_no_sharing()` now took the two bitmaps to check and skipped
+// the mdev whose own `matrix.apm` and `matrix.aqm` *are* those bitmaps (a pointer
+// comparison). Jason Herne worried that a second mdev with identical masks could slip
+// through. Tony and Halil answered that addresses are compared, not contents: the bitmaps
+// are fields of the mdev being assigned, so only it matches; the code comment was reworded
+// to say so. The `in_use` callback (patch 13) passes the bus's masks, fields of no mdev,
+// and skips none. Since 2024 the function takes the assignee mdev explicitly.
 
 // %% [markdown]
 // ## Before and after: what may be assigned
 //
-// Adapter 7 and domain 0xab are not in the host; 05.0047 is unbound from vfio_ap before
-// domain 0x47 is assigned; adapter 8 is reserved for the host by `apmask`.
+// Adapter 7 and domain 0xab are not in the host; queue 05.0047 is unbound from vfio_ap;
+// adapter 8 is reserved for the host by `apmask`.
 
 // %%
 List<Session> kernels = List.of(oneMdev("5.17"), oneMdev("mainline"));
-sideBySide(kernels, "echo 7 > assign_adapter", "echo 5 > assign_adapter", "echo 4 > assign_domain",
-        "echo 0xab > assign_domain", "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind",
-        "echo 0x47 > assign_domain", "echo 8 > assign_adapter", "cat matrix", "cat guest_matrix");
+sideBySide(kernels, "echo 5 > assign_adapter", "echo 7 > assign_adapter", "echo 4 > assign_domain",
+        "echo 0xab > assign_domain", "echo 0x47 > assign_domain", "echo 8 > assign_adapter", "cat matrix",
+        "cat guest_matrix");
 
 // %% [markdown]
-// 5.17 refuses adapter 7, domain 0xab and domain 0x47 with EADDRNOTAVAIL (`Cannot assign
-// requested address`): no queue 07.xxxx or 05.00ab exists, and 05.0047 is not bound to
-// vfio_ap. mainline accepts all three, and `matrix` is what the admin asked for. Adapter 8 is
-// refused by both, for different reasons: on 5.17 because it has no queue bound to
-// vfio_ap, on mainline because `apmask` reserves it for the host (8 x 4 is the host's).
-//
-// `guest_matrix` on mainline holds no adapter at all, only the domains 4 and 0x47 (adapter 7
-// and domain 0xab are not in the host; adapter 5 is dropped whole, because its queue
-// 05.0047 is not bound to vfio_ap). When the missing parts arrive, the guest's share grows
-// without anyone assigning anything again:
+// 5.17 refuses adapter 7 and domains 0xab and 0x47 with EADDRNOTAVAIL: no queue 07.xxxx or
+// 05.00ab exists, and 05.0047 is not bound. mainline accepts all three. Both refuse adapter
+// 8: 5.17 because no queue of it is bound to vfio_ap, mainline because `apmask` reserves
+// 8 x 4 for the host. mainline's `guest_matrix` has no adapter: 7 and domain 0xab are not
+// in the host, and 5 is dropped whole because 05.0047 is not bound. When the missing parts
+// arrive, the shadow grows without a new assignment:
 
 // %%
 Session s = kernels.get(1);
@@ -76,24 +65,19 @@ sh(s, "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/bind", "cat guest_matrix",
         "aplab host --adapters 5,6,7 --domains 4,0x47,0xab", "cat guest_matrix");
 
 // %% [markdown]
-// Binding 05.0047 makes adapter 5 whole. The configuration change then brings adapter 7
-// and domain 0xab; their queues bind to vfio_ap (`apmask` and `aqmask` give them to it),
-// and all of the matrix reaches the shadow.
+// Binding 05.0047 (the probe, patch 11) makes adapter 5 whole; the configuration change
+// (patch 15) brings adapter 7 and domain 0xab, whose queues `apmask` and `aqmask` give to
+// vfio_ap.
 //
 // ## Sharing, and the mdev that is being assigned
 //
-// Two mdevs. 1111 has 05.0004. 2222 tries the same assignments: the adapter alone passes
-// (no domain, empty product), the domain makes the product meet 1111's and is refused
-// with EADDRINUSE (`Address already in use`): masks equal to 1111's do not make 2222 look
-// like 1111. 2222 can have adapter 5 with another domain. 1111 assigning more of its own
-// resources is checked against 2222 only, never against itself; `apmask` cannot take
-// adapter 5 back while an mdev has it (the same check, through `in_use`, mapped to EBUSY
-// by the bus).
+// Two mdevs. For 2222, adapter 5 alone passes (empty product); domain 4, which makes the
+// product meet 1111's 05.0004, is refused with EADDRINUSE: masks equal to 1111's do not
+// make 2222 look like 1111. 1111 assigning more is checked against 2222 only; `apmask`
+// cannot take adapter 5 from an mdev (the same check through `in_use`, EBUSY from the bus).
 
 // %%
-Session t = host();
-quietly(t, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
-        "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE, "cd " + MATRIX);
+Session t = twoMdevs("mainline");
 sh(t, "echo 5 > " + U1 + "/assign_adapter", "echo 4 > " + U1 + "/assign_domain",
         "echo 5 > " + U2 + "/assign_adapter", "echo 4 > " + U2 + "/assign_domain",
         "echo 0x47 > " + U2 + "/assign_domain", "cat " + U2 + "/matrix",
@@ -102,35 +86,18 @@ sh(t, "echo 5 > " + U1 + "/assign_adapter", "echo 4 > " + U1 + "/assign_domain",
         "echo +5 > /sys/bus/ap/apmask");
 
 // %% [markdown]
-// 1111's `echo 0x47 > assign_domain` is refused, and rightly: 2222 already has 05.0047.
-// Its second `echo 6 > assign_adapter` succeeds: on mainline an id already assigned is a
-// no-op ("s390/vfio-ap: bypass unnecessary processing of AP resources", Linux 6.0-rc7).
-// The series as merged ran the whole assignment again, validation over 1111's own matrix
-// included; it passed only because the sharing check skips the mdev being assigned. The
-// filter trace shows the repeated assignment reaching the filtering (which runs only
-// after validation passed) on 6.0 without that fix (Linux 6.0 as released has it), and
-// doing nothing on mainline:
+// 1111's 0x47 is refused: 2222 has 05.0047. 1111's second `echo 6 > assign_adapter`
+// succeeds: on mainline an id already assigned is a no-op ("s390/vfio-ap: bypass
+// unnecessary processing of AP resources", Linux 6.0-rc7). The series as merged ran the
+// whole assignment again, validating 1111's own matrix, which passed only because the
+// sharing check skips the mdev being assigned. The filter trace (filtering follows a
+// passed validation) shows the repeat on 6.0 without that fix (6.0 as released has it):
 
 // %%
-List<Session> again = List.of(host("6.0 --without bypass-unnecessary-processing"), host("mainline"));
-for (Session k : again) {
-    quietly(k, "aplab host --adapters 5,6 --domains 4,0x47", "echo -5,-6 > /sys/bus/ap/apmask",
-            "echo " + U1 + " > " + CREATE, "echo " + U2 + " > " + CREATE, "cd " + MATRIX,
-            "echo 5 > " + U1 + "/assign_adapter", "echo 4 > " + U1 + "/assign_domain",
-            "echo 5 > " + U2 + "/assign_adapter", "echo 0x47 > " + U2 + "/assign_domain");
-}
-List<List<String>> logs = List.of(new ArrayList<>(), new ArrayList<>());
-for (int i = 0; i < again.size(); i++) {
-    again.get(i).host().vfioAp().traceFilter(logs.get(i)::add);
-}
-sideBySide(again, "echo 5 > " + U1 + "/assign_adapter", "cat " + U1 + "/matrix");
-List<String> summary = new ArrayList<>();
-for (int i = 0; i < again.size(); i++) {
-    again.get(i).host().vfioAp().traceFilter(null);
-    summary.add("filter calls on " + again.get(i).host().version().release() + ": "
-            + (logs.get(i).isEmpty() ? "none" : String.join("; ", logs.get(i))));
-}
-summary.forEach(System.out::println);
+List<Session> again = List.of(twoAssigned("6.0 --without bypass-unnecessary-processing"), twoAssigned("mainline"));
+List<List<String>> logs = traceFilter(again);
+sideBySide(again, "echo 5 > assign_adapter", "cat matrix");
+printFilterTrace(again, logs);
 
 // %% [markdown]
 // ## Sources
