@@ -60,11 +60,9 @@ sideBySide(kernels, "aplab guest show g1", "echo 05.0004 > /sys/bus/ap/drivers/v
 // %% [markdown]
 // On 5.17 the guest gets the matrix as assigned: adapter 05, although its only queue is
 // bound to no driver (and an `apmask` write could hand it to `cex4queue`, patch 01), and
-// control domain 00ab, which the host lacks. The bind changes nothing.
-//
-// From 6.0 on, the unbind took adapter 5 out of the shadow (the remove callback of patch
-// 11), control domain 00ab is filtered out, and the bind (the probe of patch 11) filters
-// again: adapter 5 is whole and is plugged into the running guest.
+// control domain 00ab, which the host lacks. From 6.0 on, the unbind took adapter 5 out of
+// the shadow (the remove callback of patch 11), 00ab is filtered out, and the bind (the
+// probe of patch 11) filters again: adapter 5 is whole and is plugged into the guest.
 //
 // ## Domains the host does not have
 //
@@ -81,12 +79,11 @@ printFilterTrace(two, logs);
 
 // %% [markdown]
 // 6.0 examines the new domain against every assigned adapter (`aqm_delta` = {0xab}); no
-// queue 05.00ab or 06.00ab exists, so both adapters are dropped: the guest loses all its
-// adapters because of a domain it could never have had. mainline builds the shadow first
-// (aqm {4, 0xab} AND host {4}) and examines shadow apm x shadow aqm: nothing changes and
-// the guest is not updated. Adapter 7 stays out on both. On 6.0 its filtering puts
-// adapters 5 and 6 back unexamined (shadow rebuilt from `matrix AND host`, only the delta
-// examined): right here, and the mechanism of CVE-2024-26620.
+// queue 05.00ab or 06.00ab exists, so the guest loses all its adapters because of a domain
+// it could never have had. mainline builds the shadow first (aqm {4, 0xab} AND host {4})
+// and examines shadow apm x shadow aqm: nothing changes, the guest is not updated. Adapter
+// 7 stays out on both; on 6.0 its filtering puts 5 and 6 back unexamined (shadow rebuilt
+// from `matrix AND host`, only the delta examined): correct here, the flaw of CVE-2024-26620.
 //
 // ## Limits: the review question
 //

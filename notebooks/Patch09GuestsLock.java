@@ -77,11 +77,10 @@ printNestings("mainline");
 printNestingsDiffering("6.0", "mainline");
 
 // %% [markdown]
-// On 5.17 every driver path takes the one driver lock, `matrix_dev->lock`, and only the
-// guest paths take `kvm->lock` before it. Assigning with the guest running fails with EBUSY
-// (the pointer is checked, nothing is pushed). The `apmask` write asks no driver (no
-// `in_use` before 5.18); the bind shows the bus's ownership check under `ap_perms_mutex`
-// before vfio_ap's probe.
+// On 5.17 every driver path takes the one driver lock, `matrix_dev->lock`, only the guest
+// paths with `kvm->lock` before it; assigning with the guest running fails with EBUSY (the
+// pointer is checked, nothing pushed). The `apmask` write asks no driver (no `in_use` before
+// 5.18); the bind shows the bus's ownership check under `ap_perms_mutex` before the probe.
 //
 // From 6.0 on, every path that may touch a guest takes `guests_lock`, then that guest's
 // `kvm->lock` if the mdev has one, then `mdevs_lock`; the assignments and the `in_use`
@@ -103,10 +102,10 @@ lockdepVerdict(old);
 
 // %% [markdown]
 // Reading the pointer under `matrix_dev->lock`, dropping it, then taking `kvm->lock` has no
-// lock-order problem but a window. `hotPlugWithWindow()` stops the guest inside it (the
-// interleaving forced, one thread): the hot plug then writes masks into the CRYCB of a guest
-// that has shut down and whose KVM reference vfio_ap already dropped (in the kernel,
-// possibly freed memory); `set_masks` follows the guest's `clear_masks`:
+// lock-order problem but a window. `hotPlugWithWindow()` stops the guest inside it (forced,
+// one thread): the hot plug then writes masks into the CRYCB of a guest that has shut down
+// and whose KVM reference vfio_ap dropped (in the kernel, possibly freed memory), after
+// its `clear_masks`:
 
 // %%
 hotPlugWithWindow(guestRunning("5.17"));
@@ -116,10 +115,10 @@ hotPlugWithWindow(guestRunning("5.17"));
 //
 // On mainline `hotPlugUnderGuestsLock()` takes `guests_lock`, reads the pointer, takes
 // `kvm->lock` and `mdevs_lock`, pushes the shadow and releases in reverse order; a `guest
-// stop` is started on another thread while `guests_lock` is held. `unset_kvm` must take
-// `guests_lock` before it clears the pointer, so it runs after the hot plug whatever the
-// schedule: the push lands while the guest runs (after the start's `set_masks`), then the
-// masks are cleared. The full mainline dependency graph is in **Patch17LockingDoc**.
+// stop` starts on another thread while `guests_lock` is held. `unset_kvm` needs
+// `guests_lock` to clear the pointer, so whatever the schedule the push lands while the
+// guest runs (after the start's `set_masks`), then the masks are cleared. The full mainline
+// dependency graph is in **Patch17LockingDoc**.
 
 // %%
 Session cur = guestRunning("mainline");
