@@ -12,98 +12,61 @@ static void cells() {
 // %% [markdown]
 // # Patch 10/18: s390/vfio-ap: allow hot plug/unplug of AP devices when assigned/unassigned
 //
-// Before the series, the six store functions of an mdev (`assign_adapter_store()`,
-// `unassign_adapter_store()`, `assign_domain_store()`, `unassign_domain_store()`,
-// `assign_control_domain_store()`, `unassign_control_domain_store()`) returned EBUSY
-// whenever `matrix_mdev->kvm` was set: to change what a guest had, the admin had to shut the
-// guest down. This patch removes that check. After every change to the mdev's `matrix`,
-// the matrix is filtered into the shadow APCB (`vfio_ap_mdev_filter_matrix()`,
-// `vfio_ap_mdev_filter_cdoms()`, introduced by patches 06 and 07), and if the shadow
-// changed and a guest is attached, the whole shadow is written into the guest's CRYCB
-// (`vfio_ap_mdev_update_guest_apcb()` -> `kvm_arch_crypto_set_masks()`). Unassigning
-// clears the id from the shadow and pushes again: a hot unplug.
-//
-// Writing a guest's CRYCB needs that guest's `kvm->lock`, and the driver must read
-// `matrix_mdev->kvm` to know which `kvm->lock` to take; that is why the patch takes
-// `guests_lock`, then `kvm->lock` if there is a guest, then `mdevs_lock`, the order patch
-// 09 introduced.
+// Before the series the six store functions of an mdev (`assign_adapter_store()`,
+// `unassign_adapter_store()` and their domain and control-domain siblings) returned EBUSY
+// while `matrix_mdev->kvm` was set: to change what a guest had, the admin shut it down.
+// This patch removes that check. After every change to the mdev's `matrix` it is filtered
+// into the shadow APCB (patches 06 and 07); if the shadow changed and a guest is attached,
+// the whole shadow is written into the guest's CRYCB (`vfio_ap_mdev_update_guest_apcb()`
+// -> `kvm_arch_crypto_set_masks()`). Unassigning clears the id from the shadow and pushes
+// again: a hot unplug. Writing the CRYCB needs the guest's `kvm->lock`, found through
+// `matrix_mdev->kvm`: hence patch 09's order `guests_lock`, `kvm->lock`, `mdevs_lock`.
 //
 // Review (Jason Herne, March 2022): rename the push helper (v18's
 // `vfio_ap_mdev_hotplug_apcb()`, merged as `vfio_ap_mdev_update_guest_apcb()`) and call it
 // from `vfio_ap_mdev_set_kvm()` too; make the filter functions return whether the shadow
 // changed and name the saved copies `prev_shadow_*`; name the one-bit mask `apm_delta`;
-// move the `get_locks`/`put_locks` refactor into patches of its own (done in v20). Each point
-// is taken apart on the model in the notebook **Review10HotPlug**; this notebook is about
-// what the patch does for an admin and a guest.
-//
-// The host below has adapters 5, 6, 7 and domains 4 and 0x47 (control domains too), all
-// queues of adapters 5 to 8 bound to vfio_ap, one mdev with 05.0004, and guest g1 running
-// with it.
+// move the `get_locks`/`put_locks` refactor into patches of its own (done in v20). Each
+// point is taken apart on the model in **Review10HotPlug**; this notebook shows what the
+// patch does for an admin and a guest.
 
 // %% [markdown]
-// ## Hot plug: assigning with the guest running
+// ## Hot plug and unplug with the guest running
 //
-// The same writes on Linux 5.17 (before the series) and on mainline, each followed by what
-// the guest's CRYCB holds (`aplab guest show`):
+// The host has adapters 5, 6, 7 and domains 4 and 0x47 (control domains too), all queues
+// of adapters 5 to 8 bound to vfio_ap, one mdev with 05.0004, and guest g1 running with it.
+// The same writes on Linux 5.17 (before the series) and on mainline:
 
 // %%
 List<Session> kernels = List.of(runningGuest("5.17"), runningGuest("mainline"));
-sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 0, 9));
+sideBySide(kernels, STEPS);
 
 // %% [markdown]
-// On 5.17 every write fails with EBUSY (`Device or resource busy`) and nothing changes. On
-// mainline each write reaches the guest at once: adapter 6 brings queues 06.0004, domain
-// 0x47 brings 05.0047 and 06.0047 (a domain is plugged across every adapter of the
-// shadow), control domain 0x47 lands in the guest's ADM.
-//
-// ## Hot unplug: unassigning with the guest running
+// On 5.17 every write fails with EBUSY and the guest keeps the unfiltered `matrix` it got at
+// start (5.17 has no `guest_matrix`); on mainline the guest ends with the shadow APCB
+// (`guest_matrix`). Below, every write into the guest's CRYCB as KVM received it: on 5.17
+// one, at guest start (`vfio_ap_mdev_set_kvm()`); on mainline one more per accepted write,
+// each with the complete masks. Adapter 6 brings 06.0004, domain 0x47 brings 05.0047 and
+// 06.0047 (a domain is plugged across every adapter of the shadow), control domain 0x47
+// lands in the ADM. Replayed on 6.0 (the series as merged), the steps print and write the
+// same as on mainline; the `apm_delta` difference needs an adapter that filtering has
+// dropped (**Review10HotPlug** section 4).
 
 // %%
-sideBySide(kernels, Arrays.copyOfRange(ALL_STEPS, 9, ALL_STEPS.length));
-
-// %% [markdown]
-// The guest's CRYCB after each step is the mdev's shadow APCB (`guest_matrix`). 5.17 has no
-// `guest_matrix`: the guest got the unfiltered `matrix` when it started, and kept it.
-//
-// Every write into the guest's CRYCB, in order, as KVM received it. On 5.17 there is one, at
-// guest start (`vfio_ap_mdev_set_kvm()`); on mainline one more per step above, each with the
-// complete masks (the APCB is always written whole):
-
-// %%
-for (Session k : kernels) {
-    System.out.println("[" + k.host().version().release() + "]");
-    k.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
-}
-
-// %% [markdown]
-// 6.0, the series as merged, behaves as mainline here. The check below replays every step
-// of the two cells above on a 6.0 and a mainline host and compares what each command
-// printed; the difference between the two kernels (the `apm_delta` filter) needs an adapter
-// that filtering has dropped, and is shown in **Review10HotPlug** section 4.
-
-// %%
-Session v60 = runningGuest("6.0");
-Session v618 = runningGuest("mainline");
-int differing = 0;
-for (String c : ALL_STEPS) {
-    if (!out(v60, c).equals(out(v618, c))) {
-        differing++;
-        System.out.println("differs: " + c);
-    }
-}
-System.out.printf("%d commands, %d with different output on 6.0 and mainline%n", ALL_STEPS.length, differing);
+printCrycbWrites(kernels);
+compareReplays(runningGuest("6.0"), runningGuest("mainline"));
 
 // %% [markdown]
 // ## What is plugged is the filtered shadow, not the matrix
 //
 // Patch 10 pushes the shadow, so an assignment plugs only what filtering lets through, and
-// an assignment can even unplug. Below, queue 06.0047 is unbound from vfio_ap first.
-// Adapter 8 is not in the host's configuration: accepted (over-provisioning, patch 08),
-// nothing pushed. Domain 0x47 forms 06.0047 with adapter 6; an APCB cannot leave out one
-// APQN, so filtering drops adapter 6 and the assignment of a domain **unplugs an adapter**.
-// Unassigning 0x47 again does not bring adapter 6 back: the unassign path
-// (`vfio_ap_mdev_hot_unplug_domain()`) clears the domain from the shadow and does not filter
-// again. Adapter 6 returns at the next filtering, here the assignment of adapter 7.
+// can even unplug. Here the mdev has adapters 5 and 6 with domain 4, and queue 06.0047 is
+// unbound from vfio_ap first (patch 11's work, **Patch11HotPlugProbe**). Adapter 8 is not in
+// the host: accepted (patch 08), nothing pushed ("changed" is false). Domain 0x47 forms
+// 06.0047 with adapter 6; an APCB cannot leave out one APQN, so filtering drops adapter 6:
+// assigning a domain **unplugs an adapter**. Unassigning 0x47 does not bring adapter 6 back:
+// `vfio_ap_mdev_hot_unplug_domain()` clears the domain from the shadow and does not filter.
+// Adapter 6 returns at the next filtering, the assignment of adapter 7.
 
 // %%
 Session s = host("mainline");
@@ -113,15 +76,12 @@ sh(s, "cat matrix", "cat guest_matrix");
 System.out.println("6.0 prints the same lines: " + mainlineLines.equals(filteredShadow(host("6.0"))));
 
 // %% [markdown]
-// The unbind step is patch 11's work (**Patch11HotPlugProbe**); the assignment of adapter 8
-// without a push is the "changed" rule of `vfio_ap_mdev_filter_matrix()`.
-//
 // ## The locks of one hot plug
 //
 // With a guest attached the assign path takes `kvm->lock` between `guests_lock` and
 // `mdevs_lock`; `ap_perms_mutex` comes first because the assignment is checked against
-// `apmask`/`aqmask` (patch 13, **Patch13InUseImpl**). An unassign takes no
-// `ap_perms_mutex`: nothing is checked against the masks when resources are given up.
+// `apmask`/`aqmask` (**Patch13InUseImpl**). An unassign takes no `ap_perms_mutex`: giving
+// resources up is not checked against the masks.
 
 // %%
 lockTrace(s, () -> s.execute("echo 5 > unassign_adapter"));

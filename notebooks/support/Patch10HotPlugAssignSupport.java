@@ -2,7 +2,6 @@ import static aplab.notebook.Nb.*;
 
 import aplab.shell.Session;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Helpers of notebooks/Patch10HotPlugAssign.java: the set-ups and probes its cells call. */
@@ -22,12 +21,41 @@ class Patch10HotPlugAssignSupport {
         return s;
     }
 
-    /** The commands of the first two code cells, in order (assign, then unassign). */
-    static final String[] ALL_STEPS = {"aplab guest show g1",
-        "echo 6 > assign_adapter", "aplab guest show g1", "echo 0x47 > assign_domain", "aplab guest show g1",
-        "echo 0x47 > assign_control_domain", "aplab guest show g1", "cat matrix", "cat control_domains",
-        "echo 5 > unassign_adapter", "aplab guest show g1", "echo 0x47 > unassign_control_domain",
-        "aplab guest show g1", "echo 4 > unassign_domain", "aplab guest show g1", "cat matrix", "cat guest_matrix"};
+    /** The writes of the first code cell, assign then unassign, and what the mdev holds after them. */
+    static final String[] STEPS = {"echo 6 > assign_adapter", "echo 0x47 > assign_domain",
+        "echo 0x47 > assign_control_domain", "cat matrix", "cat control_domains",
+        "echo 5 > unassign_adapter", "echo 0x47 > unassign_control_domain", "echo 4 > unassign_domain",
+        "cat matrix", "cat guest_matrix", "aplab guest show g1"};
+
+    /** Every write into g1's CRYCB, in order, per host. */
+    static void printCrycbWrites(List<Session> hosts) {
+        for (Session k : hosts) {
+            System.out.println("[" + k.host().version().release() + "]");
+            k.host().guest("g1").kvm().updates().forEach(u -> System.out.println("  " + u));
+        }
+    }
+
+    /**
+     * Runs the STEPS on both hosts, each followed by aplab guest show g1; prints each command whose
+     * output differs, then a count, and whether g1's CRYCB writes are the same on both.
+     */
+    static void compareReplays(Session a, Session b) {
+        int commands = 0;
+        int differing = 0;
+        for (String step : STEPS) {
+            for (String c : new String[] {step, "aplab guest show g1"}) {
+                commands++;
+                if (!out(a, c).equals(out(b, c))) {
+                    differing++;
+                    System.out.println("differs: " + c);
+                }
+            }
+        }
+        String ra = a.host().version().release();
+        String rb = b.host().version().release();
+        System.out.printf("%d commands, %d with different output on %s and %s; the same CRYCB writes: %s%n", commands,
+                differing, ra, rb, a.host().guest("g1").kvm().updates().equals(b.host().guest("g1").kvm().updates()));
+    }
 
     /**
      * Mdev with adapters 5, 6 and domain 4 and a running guest; then the steps of the cell "What
