@@ -23,33 +23,42 @@ import picocli.CommandLine.Parameters;
 @Command(name = "aplab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = {"Do what firmware or a hypervisor does, in a transcript or shell session.",
             "Set the host's AP configuration, start, stop and show guests, print the lock-order report, or start"
-                + " over on another kernel."},
-        subcommands = {HostCommands.HostCmd.class, HostCommands.GuestCmd.class, HostCommands.LockdepCmd.class,
-            HostCommands.KernelCmd.class, HostCommands.S390ToolsCmd.class})
+                + " over on another kernel."})
 public final class HostCommands implements Callable<Integer> {
-    /** The session the running command acts on (a thread reuses one command line: see {@link #reused}). */
+    /** The session the running command acts on (a thread reuses its command lines: see {@link #execute}). */
     Session session;
     /** Where the running command's lines go. */
     List<String> out;
     private boolean running;
 
-    private static final ThreadLocal<CommandLine> REUSED = new ThreadLocal<>();
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(HostCmd.class, GuestCmd.class, LockdepCmd.class,
+            KernelCmd.class, S390ToolsCmd.class);
+    private static final java.util.Set<String> SUBCOMMAND_NAMES = SUBCOMMANDS.stream()
+            .map(c -> c.getAnnotation(Command.class).name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** This thread's command lines: one per subcommand run ("host", "guest"...) and "" for the whole command. */
+    private static final ThreadLocal<java.util.Map<String, CommandLine>> REUSED =
+            ThreadLocal.withInitial(java.util.HashMap::new);
 
     /**
      * Runs {@code args} on {@code session} with its lines into {@code out}, on a command line this
      * thread built before if it has one: building one reflects over every subcommand and option,
      * which costs many times what running a command does (picocli resets every option before it
-     * parses again, so nothing carries over from one command to the next).
+     * parses again, so nothing carries over from one command to the next). A command line that
+     * names a subcommand ({@code aplab host ...}) runs on one that has only that subcommand, so a
+     * session that never starts a guest never builds {@code guest}'s model; anything else
+     * ({@code aplab --help}, a misspelt subcommand) runs on the whole command.
      */
     static void execute(Session session, List<String> out, String[] args) {
-        CommandLine cl = REUSED.get();
+        String only = args.length > 0 && SUBCOMMAND_NAMES.contains(args[0]) ? args[0] : null;
+        java.util.Map<String, CommandLine> reused = REUSED.get();
+        CommandLine cl = reused.get(only == null ? "" : only);
         HostCommands cmds = cl == null ? null : cl.getCommand();
         if (cmds == null || cmds.running) { // first use on this thread, or a command inside a command
             cmds = new HostCommands(session, out);
-            cl = commandLine(cmds, out);
-            if (REUSED.get() == null) {
-                REUSED.set(cl);
-            }
+            cl = commandLine(cmds, out, only);
+            reused.putIfAbsent(only == null ? "" : only, cl);
         }
         cmds.session = session;
         cmds.out = out;
@@ -79,8 +88,13 @@ public final class HostCommands implements Callable<Integer> {
      * set when a command runs; {@code sink} is the first).
      */
     static CommandLine commandLine(HostCommands cmds, List<String> sink) {
+        return commandLine(cmds, sink, null);
+    }
+
+    /** The same, with only the subcommand {@code only} (null: every subcommand). */
+    static CommandLine commandLine(HostCommands cmds, List<String> sink, String only) {
         cmds.out = sink;
-        CommandLine cl = new CommandLine(cmds, new CommandLine.IFactory() {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == HostCmd.class) {
@@ -103,7 +117,18 @@ public final class HostCommands implements Callable<Integer> {
                 }
                 return CommandLine.defaultFactory().create(cls);
             }
-        });
+        };
+        CommandLine cl = new CommandLine(cmds, factory);
+        for (Class<?> sub : SUBCOMMANDS) {
+            String name = sub.getAnnotation(Command.class).name();
+            if (only == null || only.equals(name)) {
+                try {
+                    cl.addSubcommand(name, factory.create(sub));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the aplab " + name + " command", e);
+                }
+            }
+        }
         StringWriter buf = new StringWriter();
         PrintWriter pw = new PrintWriter(buf, true) {
             @Override
