@@ -3,7 +3,6 @@ import static aplab.notebook.Nb.*;
 import aplab.shell.Session;
 import aplab.vfioap.ApMatrix;
 import aplab.vfioap.MatrixMdev;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers of notebooks/Patch07FilterApcb.java: the set-ups and probes its cells call. */
@@ -37,17 +36,6 @@ class Patch07FilterApcbSupport {
         quietly(s, "echo 5 > assign_adapter", "echo 6 > assign_adapter", "echo 4 > assign_domain",
                 "aplab guest start g1 --mdev " + U1);
         return s;
-    }
-
-    /** Starts recording each host's filter calls; one list per host. */
-    static List<List<String>> traceFilter(List<Session> hosts) {
-        List<List<String>> logs = new ArrayList<>();
-        for (Session k : hosts) {
-            List<String> log = new ArrayList<>();
-            logs.add(log);
-            k.host().vfioAp().traceFilter(log::add);
-        }
-        return logs;
     }
 
     /** Stops the recording and prints each host's filter calls, a repeated call once with "(twice)". */

@@ -1,7 +1,6 @@
 import static aplab.notebook.Nb.*;
 
 import aplab.shell.Session;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers of notebooks/Patch08AssignUnavailable.java: the set-ups and probes its cells call. */
@@ -33,17 +32,6 @@ class Patch08AssignUnavailableSupport {
         quietly(s, "echo 5 > " + U1 + "/assign_adapter", "echo 4 > " + U1 + "/assign_domain",
                 "echo 5 > " + U2 + "/assign_adapter", "echo 0x47 > " + U2 + "/assign_domain", "cd " + U1);
         return s;
-    }
-
-    /** Starts recording each host's filter calls; one list per host. */
-    static List<List<String>> traceFilter(List<Session> hosts) {
-        List<List<String>> logs = new ArrayList<>();
-        for (Session k : hosts) {
-            List<String> log = new ArrayList<>();
-            logs.add(log);
-            k.host().vfioAp().traceFilter(log::add);
-        }
-        return logs;
     }
 
     /** Stops the recording and prints each host's filter calls ("none" if there were none). */

@@ -177,18 +177,6 @@ class Patch09GuestsLockSupport {
         kvm.updates().forEach(u -> System.out.println("  " + u));
     }
 
-    /** Runs aplab lockdep and prints its verdict, leaving out the list of dependencies before it. */
-    static void lockdepVerdict(Session s) {
-        List<String> out = s.execute("aplab lockdep");
-        int from = 0;
-        while (from < out.size() && !out.get(from).startsWith("possible circular")
-                && !out.get(from).startsWith("no circular")) {
-            from++;
-        }
-        System.out.println("# aplab lockdep   (its " + from + " dependency lines left out)");
-        out.subList(from, out.size()).forEach(System.out::println);
-    }
-
     /** kvm_arch_crypto_set_masks with these masks (the caller holds kvm->lock). */
     static void push(ApMatrix masks, Kvm kvm) {
         kvm.setMasks(masks.apm(), masks.aqm(), masks.adm());

@@ -88,16 +88,4 @@ class Patch11HotPlugProbeSupport {
             System.out.println("# " + String.join("; ", silent));
         }
     }
-
-    /** Runs aplab lockdep and prints its verdict, leaving out the list of dependencies before it. */
-    static void lockdepVerdict(Session s) {
-        List<String> out = s.execute("aplab lockdep");
-        int from = 0;
-        while (from < out.size() && !out.get(from).startsWith("possible circular")
-                && !out.get(from).startsWith("no circular")) {
-            from++;
-        }
-        System.out.println("# aplab lockdep   (its " + from + " dependency lines left out)");
-        out.subList(from, out.size()).forEach(System.out::println);
-    }
 }

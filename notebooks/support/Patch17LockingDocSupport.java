@@ -95,22 +95,7 @@ class Patch17LockingDocSupport {
     static void takeInOrder(Session s, String operation, TrackedLock... locks) {
         LockDep lockdep = s.host().lockdep();
         List<String> before = lockdep.reportLines();
-        Thread th = new Thread(() -> {
-            try (var op = lockdep.operation(operation)) {
-                for (TrackedLock l : locks) {
-                    l.lock();
-                }
-                for (int i = locks.length - 1; i >= 0; i--) {
-                    locks[i].unlock();
-                }
-            }
-        }, "bad");
-        th.start();
-        try {
-            th.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        lockInOrder(s, "bad", operation, locks);
         List<String> now = lockdep.reportLines();
         before.stream().filter(l -> !now.contains(l)).forEach(l -> System.out.println("- " + l));
         now.stream().filter(l -> !before.contains(l)).forEach(l -> System.out.println("+ " + l));

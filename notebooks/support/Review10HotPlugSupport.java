@@ -1,6 +1,5 @@
 import static aplab.notebook.Nb.*;
 
-import aplab.lockdep.LockDep;
 import aplab.lockdep.TrackedLock;
 import aplab.shell.Session;
 import aplab.vfioap.MatrixMdev;
@@ -120,19 +119,7 @@ class Review10HotPlugSupport {
 
     /** In a new thread, takes {@code locks} in the given order as one lockdep operation, then releases them. */
     static void takeInOrder(Session s, String operation, TrackedLock... locks) {
-        LockDep lockdep = s.host().lockdep();
-        Thread th = new Thread(() -> {
-            try (var op = lockdep.operation(operation)) {
-                for (TrackedLock l : locks) {
-                    l.lock();
-                }
-                for (int i = locks.length - 1; i >= 0; i--) {
-                    locks[i].unlock();
-                }
-            }
-        }, "inverted");
-        th.start();
-        join(th);
+        lockInOrder(s, "inverted", operation, locks);
     }
 
     /**

@@ -1,6 +1,8 @@
 package aplab.notebook;
 
 import aplab.kernel.Kernel;
+import aplab.lockdep.LockDep;
+import aplab.lockdep.TrackedLock;
 import aplab.shell.Session;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -176,6 +178,54 @@ public final class Nb {
         }
         synchronized (trace) {
             return LockNesting.of(trace);
+        }
+    }
+
+    /** Starts recording each host's calls of the filter (vfio_ap_mdev_filter_matrix); one list per host. */
+    public static List<List<String>> traceFilter(List<Session> hosts) {
+        List<List<String>> logs = new ArrayList<>();
+        for (Session k : hosts) {
+            List<String> log = new ArrayList<>();
+            logs.add(log);
+            k.host().vfioAp().traceFilter(log::add);
+        }
+        return logs;
+    }
+
+    /** Runs {@code aplab lockdep} and prints its verdict, leaving out the list of dependencies before it. */
+    public static void lockdepVerdict(Session s) {
+        List<String> out = s.execute("aplab lockdep");
+        int from = 0;
+        while (from < out.size() && !out.get(from).startsWith("possible circular")
+                && !out.get(from).startsWith("no circular")) {
+            from++;
+        }
+        System.out.println("# aplab lockdep   (its " + from + " dependency lines left out)");
+        out.subList(from, out.size()).forEach(System.out::println);
+    }
+
+    /**
+     * In a new thread named {@code thread}, takes {@code locks} in the given order as one lockdep
+     * operation, releases them in reverse and waits for the thread (at most a minute): how a
+     * notebook shows lockdep what a path that breaks the documented order would do.
+     */
+    public static void lockInOrder(Session s, String thread, String operation, TrackedLock... locks) {
+        LockDep lockdep = s.host().lockdep();
+        Thread th = new Thread(() -> {
+            try (var op = lockdep.operation(operation)) {
+                for (TrackedLock l : locks) {
+                    l.lock();
+                }
+                for (int i = locks.length - 1; i >= 0; i--) {
+                    locks[i].unlock();
+                }
+            }
+        }, thread);
+        th.start();
+        try {
+            th.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
