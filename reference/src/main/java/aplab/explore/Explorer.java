@@ -124,6 +124,17 @@ public final class Explorer {
 
     private final Options options;
     private final List<HostOp> alphabet = Space.alphabet();
+    /** For each operation, the mdev whose whole matrix it filters when it succeeds (or null). */
+    private final String[] filters = alphabet.stream().map(Space::filteredMdev).toArray(String[]::new);
+    /**
+     * The (plain fingerprint, mdev) pairs whose exact filtering check passed: the check reads only
+     * the state it is given, so a transition into a state already checked for that mdev passes too.
+     */
+    private final Set<ExactChecked> exactPassed = ConcurrentHashMap.newKeySet();
+
+    private record ExactChecked(Fingerprint.Key state, String mdev) {
+    }
+
     private final Consumer<String> progress;
 
     public Explorer(Options options, Consumer<String> progress) {
@@ -297,9 +308,10 @@ public final class Explorer {
         }
     }
 
-    private Fingerprint.Key[] keys(Host h) {
-        return options.symmetry() ? Fingerprint.plainAndCanonical(h, Space.U1, Space.U2)
-                : Fingerprint.plainAndCanonical(h, null, null);
+    /** The plain and canonical fingerprints of {@code h}; only the plain one if it is {@code unchanged}. */
+    private Fingerprint.Key[] keys(Host h, Fingerprint.Key unchanged) {
+        return options.symmetry() ? Fingerprint.plainAndCanonicalUnless(h, Space.U1, Space.U2, unchanged)
+                : Fingerprint.plainAndCanonicalUnless(h, null, null, unchanged);
     }
 
     /**
@@ -313,21 +325,31 @@ public final class Explorer {
         Fingerprint.Key parentPlain = Fingerprint.of(parent.host());
         Host h = null;
         Sysfs sysfs = null;
+        long generated = 0;
         for (int op = 0; op < alphabet.size(); op++) {
             if (h == null) {
                 h = parent.host().copy();
                 sysfs = new Sysfs(h);
             }
             HostOp o = alphabet.get(op);
-            String filtered = Space.filteredMdev(o);
+            String filtered = filters[op];
             ApMatrix before = filtered == null ? null : matrixOf(h, filtered);
             String outcome = o.apply(h, sysfs);
-            runs.incrementAndGet();
-            Fingerprint.Key[] ks = keys(h);
+            generated++;
+            Fingerprint.Key[] ks = keys(h, parentPlain);
+            if (ks[1] == null) {
+                continue; // the parent's own state (seen): the copy is reused as it is
+            }
             Fingerprint.Key k = ks[1];
             List<Invariants.Violation> exact = List.of();
             if (filtered != null && outcome.equals("ok") && before != null && !before.equals(matrixOf(h, filtered))) {
-                exact = Invariants.checkFilteredExactly(h, filtered);
+                ExactChecked done = new ExactChecked(ks[0], filtered);
+                if (!exactPassed.contains(done)) {
+                    exact = Invariants.checkFilteredExactly(h, filtered);
+                    if (exact.isEmpty()) {
+                        exactPassed.add(done);
+                    }
+                }
             }
             if (exact.isEmpty() && seen.contains(k)) {
                 if (!ks[0].equals(parentPlain)) {
@@ -344,6 +366,7 @@ public final class Explorer {
             found.merge(k, new Found(new Node(h, next), state, exact), Explorer::better);
             h = null; // kept (or may be): never reused
         }
+        runs.addAndGet(generated);
     }
 
     /** Keep a violating one, then the smallest path. */

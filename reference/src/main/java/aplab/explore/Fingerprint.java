@@ -105,6 +105,23 @@ public final class Fingerprint {
         return new Key[] {a, compare(a, b) <= 0 ? a : b};
     }
 
+    /**
+     * {@link #plainAndCanonical}, except that when the plain fingerprint equals {@code unchanged}
+     * the canonical one is not computed: the second element is then null.
+     */
+    public static Key[] plainAndCanonicalUnless(Host host, String u1, String u2, Key unchanged) {
+        Facts f = Facts.of(host);
+        Key a = f.key(UnaryOperator.identity());
+        if (a.equals(unchanged)) {
+            return new Key[] {a, null};
+        }
+        if (u1 == null) {
+            return new Key[] {a, a};
+        }
+        Key b = f.key(u -> u.equals(u1) ? u2 : u.equals(u2) ? u1 : u);
+        return new Key[] {a, compare(a, b) <= 0 ? a : b};
+    }
+
     private static int compare(Key x, Key y) {
         int c = Long.compareUnsigned(x.a(), y.a());
         return c != 0 ? c : Long.compareUnsigned(x.b(), y.b());

@@ -55,21 +55,31 @@ public final class Kernel {
     private final String base;
     private final String label;
     private final Set<Commit> commits;
+    /** The same commits, asked by {@link #has} (an EnumSet: one bit test). */
+    private final EnumSet<Commit> present;
+    /** {@link #name}, built once. */
+    private final String name;
     /** The --with / --without steps from the named kernel, in order ("+id" / "-id"). */
     private final List<String> changes;
 
     private Kernel(String base, String label, Set<Commit> commits, List<String> changes) {
         this.base = base;
         this.label = label;
-        Set<Commit> c = EnumSet.noneOf(Commit.class);
+        EnumSet<Commit> c = EnumSet.noneOf(Commit.class);
         c.addAll(commits);
+        this.present = c;
         this.commits = Collections.unmodifiableSet(c);
         this.changes = List.copyOf(changes);
+        StringBuilder b = new StringBuilder(base);
+        for (String ch : this.changes) {
+            b.append(ch.charAt(0) == '+' ? " --with " : " --without ").append(ch.substring(1));
+        }
+        this.name = b.toString();
     }
 
     @SafeVarargs
     private Kernel plus(String name, String label, Set<Commit>... added) {
-        Set<Commit> c = EnumSet.noneOf(Commit.class);
+        EnumSet<Commit> c = EnumSet.noneOf(Commit.class);
         c.addAll(commits);
         for (Set<Commit> a : added) {
             c.addAll(a);
@@ -84,7 +94,7 @@ public final class Kernel {
 
     /** Whether the kernel has that commit (or, for a series patch, the series). */
     public boolean has(Commit c) {
-        return commits.contains(c);
+        return present.contains(c);
     }
 
     public Set<Commit> commits() {
@@ -96,11 +106,7 @@ public final class Kernel {
      * ({@code mainline --without always-filter-entire-matrix}).
      */
     public String name() {
-        StringBuilder b = new StringBuilder(base);
-        for (String ch : changes) {
-            b.append(ch.charAt(0) == '+' ? " --with " : " --without ").append(ch.substring(1));
-        }
-        return b.toString();
+        return name;
     }
 
     /** The same as {@link #name()}: what {@code aplab kernel} takes (the word notebooks print). */

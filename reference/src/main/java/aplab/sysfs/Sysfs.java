@@ -89,15 +89,47 @@ public final class Sysfs {
 
     /** A directory: fixed entries, plus entries looked up by name (devices, mdevs). */
     public static final class Dir implements Node {
-        // a hash map: a lookup builds every directory on its path and reads one entry of each, so
-        // insertion is what costs; names() sorts
-        private final java.util.HashMap<String, Supplier<Node>> fixed = new java.util.HashMap<>(64); // no rehash up to 48 entries
+        // two arrays searched in order: a directory has a few dozen fixed entries at most, and a
+        // copied host's sysfs builds the directories on its paths again, so building is what costs
+        private String[] names = new String[8];
+        @SuppressWarnings("unchecked")
+        private Supplier<Node>[] children = new Supplier[8];
+        private int size;
         private Function<String, Node> dynamic = n -> null;
         private Supplier<List<String>> dynamicNames = List::of;
 
         Dir put(String name, Supplier<Node> child) {
-            fixed.put(name, child);
+            for (int i = 0; i < size; i++) {
+                if (names[i].equals(name)) {
+                    children[i] = child;
+                    return this;
+                }
+            }
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, size * 2);
+                children = java.util.Arrays.copyOf(children, size * 2);
+            }
+            names[size] = name;
+            children[size++] = child;
             return this;
+        }
+
+        /**
+         * A subdirectory whose entries do not depend on the host's state when it is built (only on
+         * the kernel and the registered drivers; what changes is looked up when read): built on
+         * the first walk through it, then kept.
+         */
+        Dir putDir(String name, Supplier<Dir> child) {
+            return put(name, new Built(child));
+        }
+
+        private Supplier<Node> fixed(String name) {
+            for (int i = 0; i < size; i++) {
+                if (names[i].equals(name)) {
+                    return children[i];
+                }
+            }
+            return null;
         }
 
         Dir dynamic(Function<String, Node> lookup, Supplier<List<String>> names) {
@@ -108,7 +140,7 @@ public final class Sysfs {
 
         /** The entry with that name, or null. */
         public Node child(String name) {
-            Supplier<Node> s = fixed.get(name);
+            Supplier<Node> s = fixed(name);
             return s != null ? s.get() : dynamic.apply(name);
         }
 
@@ -116,14 +148,36 @@ public final class Sysfs {
         public List<String> names() {
             List<String> dyn = dynamicNames.get();
             if (dyn.isEmpty()) {
-                List<String> names = new ArrayList<>(fixed.keySet());
-                names.sort(null);
-                return names;
+                List<String> sorted = new ArrayList<>(java.util.Arrays.asList(names).subList(0, size));
+                sorted.sort(null);
+                return sorted;
             }
             TreeMap<String, Boolean> all = new TreeMap<>();
-            fixed.keySet().forEach(k -> all.put(k, true));
+            for (int i = 0; i < size; i++) {
+                all.put(names[i], true);
+            }
             dyn.forEach(k -> all.put(k, true));
             return new ArrayList<>(all.keySet());
+        }
+    }
+
+    /** A subdirectory built once (a race may build it twice; either copy is the same tree). */
+    private static final class Built implements Supplier<Node> {
+        private final Supplier<Dir> build;
+        private volatile Dir dir;
+
+        Built(Supplier<Dir> build) {
+            this.build = build;
+        }
+
+        @Override
+        public Node get() {
+            Dir d = dir;
+            if (d == null) {
+                d = build.get();
+                dir = d;
+            }
+            return d;
         }
     }
 
@@ -154,21 +208,33 @@ public final class Sysfs {
 
     // ---------------------------------------------------------------- the tree
 
+    /** The tree's root, built on the first walk (its directories are {@link Dir#putDir built once}). */
+    private volatile Dir root;
+
     private Dir root() {
+        Dir r = root;
+        if (r == null) {
+            r = buildRoot();
+            root = r;
+        }
+        return r;
+    }
+
+    private Dir buildRoot() {
         Dir sys = new Dir()
-                .put("bus", () -> new Dir()
-                        .put("ap", this::apBus)
-                        .put("matrix", () -> new Dir()
-                                .put("devices", () -> new Dir().put("matrix", link("../../../devices/vfio_ap/matrix")))
-                                .put("drivers", () -> new Dir().put("vfio_ap", () -> driverDir(
+                .putDir("bus", () -> new Dir()
+                        .putDir("ap", this::apBus)
+                        .putDir("matrix", () -> new Dir()
+                                .putDir("devices", () -> new Dir().put("matrix", link("../../../devices/vfio_ap/matrix")))
+                                .putDir("drivers", () -> new Dir().putDir("vfio_ap", () -> driverDir(
                                         () -> List.of("matrix"), n -> n.equals("matrix") ? "../../../../devices/vfio_ap/matrix" : null))))
-                        .put("mdev", this::mdevBus))
-                .put("class", () -> new Dir().put("mdev_bus", () -> new Dir().put("matrix", link("../../devices/vfio_ap/matrix"))))
-                .put("devices", () -> new Dir()
-                        .put("ap", this::apRoot)
-                        .put("vfio_ap", () -> new Dir().put("matrix", this::matrixDevice)))
-                .put("kernel", () -> new Dir().put("iommu_groups", this::iommuGroups));
-        return new Dir().put("sys", () -> sys);
+                        .putDir("mdev", this::mdevBus))
+                .putDir("class", () -> new Dir().putDir("mdev_bus", () -> new Dir().put("matrix", link("../../devices/vfio_ap/matrix"))))
+                .putDir("devices", () -> new Dir()
+                        .putDir("ap", this::apRoot)
+                        .putDir("vfio_ap", () -> new Dir().putDir("matrix", this::matrixDevice)))
+                .putDir("kernel", () -> new Dir().putDir("iommu_groups", this::iommuGroups));
+        return new Dir().putDir("sys", () -> sys);
     }
 
     private Kernel version() {
@@ -212,13 +278,13 @@ public final class Sysfs {
         d.put("drivers_autoprobe", rw(() -> "1\n", buf -> { }));
         d.put("drivers_probe", wo(buf -> { }));
         d.put("uevent", wo(UEVENT));
-        d.put("devices", () -> new Dir().dynamic(this::busDeviceLink, this::busDeviceNames));
-        d.put("drivers", () -> {
+        d.putDir("devices", () -> new Dir().dynamic(this::busDeviceLink, this::busDeviceNames));
+        d.putDir("drivers", () -> {
             Dir drv = new Dir();
-            drv.put("cex4card", () -> driverDir(this::cardNames,
+            drv.putDir("cex4card", () -> driverDir(this::cardNames,
                     n -> card(n) == null ? null : "../../../../devices/ap/" + n));
             for (ApDriver x : bus.drivers()) {
-                drv.put(x.name(), () -> queueDriverDir(x));
+                drv.putDir(x.name(), () -> queueDriverDir(x));
             }
             return drv;
         });
@@ -240,11 +306,15 @@ public final class Sysfs {
     }
 
     private ApCard card(String name) {
-        if (!name.matches("card[0-9a-f]{2}")) {
-            return null;
+        if (name.length() != 6 || !name.startsWith("card") || hexDigit(name.charAt(4)) < 0 || hexDigit(name.charAt(5)) < 0) {
+            return null; // not card[0-9a-f]{2}
         }
         ApCard c = host.bus().cards().get(Integer.parseInt(name.substring(4), 16));
         return c != null && c.name().equals(name) ? c : null;
+    }
+
+    private static int hexDigit(char ch) {
+        return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
     }
 
     private ApQueue queue(String name) {
@@ -318,7 +388,7 @@ public final class Sysfs {
         d.put("uevent", wo(UEVENT));
         d.dynamic(n -> {
             ApCard c = card(n);
-            return c == null ? null : cardDir(c);
+            return c == null ? null : cachedCardDir(c);
         }, this::cardNames);
         return d;
     }
@@ -338,6 +408,26 @@ public final class Sysfs {
 
     /** The queue depth TAPQ reports (qd) for the model's cards: 7, an eight-deep queue. */
     public static final int QD = 7;
+
+    /** A card's directory and the card it was built for. */
+    private record CardDir(ApCard card, Dir dir) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Integer, CardDir> cardDirs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The directory of {@code c}: its entries depend on the card object (its type is final), the
+     * kernel and the queues looked up when read, so it is built once per card device (a card
+     * removed and found again by a later scan is a new device, with a new directory).
+     */
+    private Dir cachedCardDir(ApCard c) {
+        CardDir d = cardDirs.get(c.apid());
+        if (d == null || d.card() != c) {
+            d = new CardDir(c, cardDir(c));
+            cardDirs.put(c.apid(), d);
+        }
+        return d.dir();
+    }
 
     private Dir cardDir(ApCard c) {
         ApBus bus = host.bus();
@@ -489,9 +579,9 @@ public final class Sysfs {
 
     private Dir mdevBus() {
         return new Dir()
-                .put("devices", () -> new Dir().dynamic(
+                .putDir("devices", () -> new Dir().dynamic(
                         n -> mdev(n) == null ? null : new Link("../../../devices/vfio_ap/matrix/" + n), this::mdevNames))
-                .put("drivers", () -> new Dir().put("vfio_ap_mdev", () -> driverDir(this::mdevNames,
+                .putDir("drivers", () -> new Dir().putDir("vfio_ap_mdev", () -> driverDir(this::mdevNames,
                         n -> mdev(n) == null ? null : "../../../../devices/vfio_ap/matrix/" + n)))
                 .put("drivers_autoprobe", rw(() -> "1\n", buf -> { }))
                 .put("drivers_probe", wo(buf -> { }))
@@ -524,13 +614,13 @@ public final class Sysfs {
         if (version().has(Commit.FEATURES_ATTR)) {
             d.put("features", ro(vfio::featuresShow));
         }
-        d.put("mdev_supported_types", () -> new Dir().put("vfio_ap-passthrough", this::mdevType));
+        d.putDir("mdev_supported_types", () -> new Dir().putDir("vfio_ap-passthrough", this::mdevType));
         d.put("driver", link("../../../bus/matrix/drivers/vfio_ap"));
         d.put("subsystem", link("../../../bus/matrix"));
         d.put("uevent", rw(() -> "DRIVER=vfio_ap\n", UEVENT));
         d.dynamic(n -> {
             MatrixMdev m = mdev(n);
-            return m == null ? null : mdevDir(m);
+            return m == null ? null : cachedMdevDir(m);
         }, this::mdevNames);
         return d;
     }
@@ -542,7 +632,26 @@ public final class Sysfs {
                 .put("create", wo(vfio::mdevCreate))
                 .put("device_api", text("vfio-ap\n"))
                 .put("name", text("VFIO AP Passthrough Device\n"))
-                .put("devices", () -> new Dir().dynamic(n -> mdev(n) == null ? null : new Link("../../../" + n), this::mdevNames));
+                .putDir("devices", () -> new Dir().dynamic(n -> mdev(n) == null ? null : new Link("../../../" + n), this::mdevNames));
+    }
+
+    /** An mdev's directory and the mdev it was built for (a new mdev of the same UUID gets a new one). */
+    private record MdevDir(MatrixMdev mdev, Dir dir) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, MdevDir> mdevDirs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The directory of {@code m}: its entries depend only on the mdev object and the kernel, so it
+     * is built once per mdev (what changes is read when an attribute is shown or stored).
+     */
+    private Dir cachedMdevDir(MatrixMdev m) {
+        MdevDir c = mdevDirs.get(m.uuid());
+        if (c == null || c.mdev() != m) {
+            c = new MdevDir(m, mdevDir(m));
+            mdevDirs.put(m.uuid(), c);
+        }
+        return c.dir();
     }
 
     private Dir mdevDir(MatrixMdev m) {
@@ -660,9 +769,13 @@ public final class Sysfs {
 
     private static List<String> components(String path) {
         List<String> out = new ArrayList<>();
-        for (String p : path.split("/")) {
-            if (!p.isEmpty()) {
-                out.add(p);
+        int from = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                if (i > from) {
+                    out.add(path.substring(from, i));
+                }
+                from = i + 1;
             }
         }
         return out;

@@ -34,9 +34,10 @@ public final class MatrixMdev {
     /**
      * For each APID, the APQIs of linked queues that can be passed through (an index of qtable).
      * A row is allocated when first set (most of 256 adapters never have a linked queue): read it
-     * with {@link #passableRow}, change it with {@link #passableRowForUpdate}.
+     * with {@link #passableRow}, change it with {@link #passableRowForUpdate}. The array itself is
+     * allocated with the first row (an mdev without linked queues, and every copy of one, has none).
      */
-    final ApMask[] passable = new ApMask[ApMask.BITS];
+    private ApMask[] passable;
     private static final ApMask NO_PASSABLE = new ApMask();
     final ApMask apmAdd = new ApMask();
     final ApMask aqmAdd = new ApMask();
@@ -52,28 +53,51 @@ public final class MatrixMdev {
      * fingerprints. Call it under {@code mdevs_lock}.
      */
     public void digest(java.util.function.LongConsumer out) {
-        for (ApMatrix x : new ApMatrix[] {matrix, shadowApcb}) {
-            for (ApMask mask : new ApMask[] {x.apm, x.aqm, x.adm}) {
-                for (int w = 0; w < ApMask.BITS / 64; w++) {
-                    out.accept(mask.word(w));
-                }
-            }
-            out.accept(((long) x.apmMax << 32) | ((long) x.aqmMax << 16) | x.admMax);
-        }
+        digest(matrix, out);
+        digest(shadowApcb, out);
         out.accept(qtable.size());
         for (Apqn a : qtable.keySet()) { // a TreeMap: ascending
             out.accept(((long) a.apid() << 8) | a.apqi());
         }
     }
 
+    private static void digest(ApMatrix x, java.util.function.LongConsumer out) {
+        digest(x.apm, out);
+        digest(x.aqm, out);
+        digest(x.adm, out);
+        out.accept(((long) x.apmMax << 32) | ((long) x.aqmMax << 16) | x.admMax);
+    }
+
+    private static void digest(ApMask mask, java.util.function.LongConsumer out) {
+        for (int w = 0; w < ApMask.BITS / 64; w++) {
+            out.accept(mask.word(w));
+        }
+    }
+
     /** The passable APQIs of adapter {@code apid} (an empty mask if none; do not change it). */
     ApMask passableRow(int apid) {
-        ApMask row = passable[apid];
+        ApMask row = passable == null ? null : passable[apid];
         return row == null ? NO_PASSABLE : row;
+    }
+
+    /** The passable rows indexed by APID (null entries: none), or null if no row was ever set. */
+    ApMask[] passableRows() {
+        return passable;
+    }
+
+    /** Takes {@code apqi} out of adapter {@code apid}'s passable row, if it has one. */
+    void clearPassable(int apid, int apqi) {
+        ApMask row = passable == null ? null : passable[apid];
+        if (row != null) {
+            row.clear(apqi);
+        }
     }
 
     /** The row of adapter {@code apid}, allocated if needed, to be changed. */
     ApMask passableRowForUpdate(int apid) {
+        if (passable == null) {
+            passable = new ApMask[ApMask.BITS];
+        }
         ApMask row = passable[apid];
         if (row == null) {
             row = new ApMask();
@@ -96,9 +120,9 @@ public final class MatrixMdev {
         c.removing = removing;
         c.loopedApqn = loopedApqn;
         qtable.forEach((apqn, q) -> c.qtable.put(apqn, queueImage.apply(q)));
-        for (int i = 0; i < passable.length; i++) {
+        for (int i = 0; passable != null && i < passable.length; i++) {
             if (passable[i] != null && !passable[i].isEmpty()) {
-                c.passable[i] = passable[i].copy();
+                c.passableRowForUpdate(i).assign(passable[i]);
             }
         }
         c.apmAdd.assign(apmAdd);

@@ -687,10 +687,7 @@ public final class VfioApOps implements ApDriver {
             m.loopedApqn = null;
         }
         if (m.qtable.remove(q.apqn(), q)) {
-            ApMask row = m.passable[q.apqn().apid()];
-            if (row != null) {
-                row.clear(q.apqn().apqi());
-            }
+            m.clearPassable(q.apqn().apid(), q.apqn().apqi());
         }
         if (q.matrixMdev == m) {
             q.matrixMdev = null;
@@ -701,10 +698,7 @@ public final class VfioApOps implements ApDriver {
         if (m.qtable.get(q.apqn()) == q && q.passable(has(Commit.PASS_DECONFIGURED))) {
             m.passableRowForUpdate(q.apqn().apid()).set(q.apqn().apqi());
         } else {
-            ApMask row = m.passable[q.apqn().apid()];
-            if (row != null) {
-                row.clear(q.apqn().apqi());
-            }
+            m.clearPassable(q.apqn().apid(), q.apqn().apqi());
         }
     }
 
@@ -790,6 +784,7 @@ public final class VfioApOps implements ApDriver {
         boolean anyDomain = (a0 | a1 | a2 | a3) != 0;
         // shadow apm = the adapters of matrix AND host whose every examined domain is a linked,
         // passable queue: "domains subset of passable[apid]", four words per adapter
+        ApMask[] rows = m.passableRows();
         for (int w = 0; w < 4; w++) {
             long prev = sApm.word(w);
             long candidates = m.matrix.apm.word(w) & info.apmWord(w);
@@ -798,7 +793,7 @@ public final class VfioApOps implements ApDriver {
                 int bit = Long.numberOfLeadingZeros(cand);
                 long mask = Long.MIN_VALUE >>> bit;
                 cand &= ~mask;
-                ApMask row = m.passable[(w << 6) | bit];
+                ApMask row = rows == null ? null : rows[(w << 6) | bit];
                 if (row == null ? anyDomain
                         : (a0 & ~row.word(0)) != 0 || (a1 & ~row.word(1)) != 0 || (a2 & ~row.word(2)) != 0
                                 || (a3 & ~row.word(3)) != 0) {
