@@ -442,7 +442,12 @@ public final class ApBus {
                 int maxAp = maxAdapterId;
                 int maxDom = maxDomainId;
                 attributes.selectDomain(this, next, apmask.copy(), aqmask.copy()); // read unlocked, as the kernel does
-                for (int apid = 0; apid < ApMask.BITS; apid++) {
+                // ap_scan_bus walks every APID; one neither configured nor holding a card device
+                // is a no-op, so only those are skipped (in ascending order, as the kernel's loop)
+                ApMask present = new ApMask();
+                cards.keySet().forEach(present::set);
+                ApMask visit = present.or(next.apm().limit(maxAp));
+                for (int apid = visit.next(0); apid >= 0; apid = apid + 1 < ApMask.BITS ? visit.next(apid + 1) : -1) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
                 if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
@@ -483,7 +488,14 @@ public final class ApBus {
             card = new ApCard(apid, newCardType);
             cards.put(apid, card);
         }
-        for (int apqi = 0; apqi < ApMask.BITS; apqi++) {
+        // ap_scan_domains walks every APQI; one neither configured nor holding a queue device is
+        // a no-op, so only the others are visited (ascending)
+        ApMask present = new ApMask();
+        for (Apqn a : queues.subMap(new Apqn(apid, 0), true, new Apqn(apid, 255), true).keySet()) {
+            present.set(a.apqi());
+        }
+        ApMask visit = present.or(cfg.aqm().limit(maxDom));
+        for (int apqi = visit.next(0); apqi >= 0; apqi = apqi + 1 < ApMask.BITS ? visit.next(apqi + 1) : -1) {
             Apqn apqn = new Apqn(apid, apqi);
             ApQueue q = queues.get(apqn);
             boolean domIn = apqi <= maxDom && cfg.hasUsageDomain(apqi);

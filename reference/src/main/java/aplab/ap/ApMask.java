@@ -159,8 +159,14 @@ public final class ApMask {
     /** Keeps ids 0..max only. */
     public ApMask limit(int max) {
         ApMask m = copy();
-        for (int id = Math.max(0, max + 1); id < BITS; id++) {
-            m.clear(id);
+        int from = Math.max(0, max + 1); // the first id cleared; ids run MSB first in each word
+        for (int i = 0; i < WORDS; i++) {
+            int lo = i << 6;
+            if (from <= lo) {
+                m.w[i] = 0;
+            } else if (from < lo + 64) {
+                m.w[i] &= -1L << (64 - (from - lo));
+            }
         }
         return m;
     }

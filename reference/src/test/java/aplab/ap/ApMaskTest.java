@@ -111,4 +111,18 @@ class ApMaskTest {
         assertThat(new ApMask().toIdList(4)).isEqualTo("none");
         assertThatThrownBy(() -> new ApMask().set(256)).isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    /** limit(max) keeps ids 0..max at every word boundary, as clearing bit after bit does. */
+    @Test
+    void limitKeepsIdsUpToMaxAtEveryBoundary() {
+        ApMask all = ApMask.allOnes();
+        for (int max : new int[] {-1, 0, 1, 62, 63, 64, 65, 127, 128, 200, 254, 255}) {
+            ApMask expected = new ApMask();
+            for (int id = 0; id <= max; id++) {
+                expected.set(id);
+            }
+            assertThat(all.limit(max)).as("limit(%d)", max).isEqualTo(expected);
+            assertThat(all.limit(max).cardinality()).isEqualTo(max + 1);
+        }
+    }
 }
