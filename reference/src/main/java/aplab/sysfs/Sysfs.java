@@ -181,6 +181,28 @@ public final class Sysfs {
         }
     }
 
+    /**
+     * Directories of devices, one per name, each kept with the device object it was built for: a
+     * device whose entries depend only on that object and the kernel (what changes is read when an
+     * attribute is shown or stored) has its directory built once; a device removed and created
+     * again under the same name is a new object and gets a new directory.
+     */
+    private static final class Kept<K, D> {
+        private record Entry<D>(D device, Dir dir) {
+        }
+
+        private final java.util.concurrent.ConcurrentHashMap<K, Entry<D>> byName = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Dir get(K name, D device, Function<D, Dir> build) {
+            Entry<D> e = byName.get(name);
+            if (e == null || e.device() != device) {
+                e = new Entry<>(device, build.apply(device));
+                byName.put(name, e);
+            }
+            return e.dir();
+        }
+    }
+
     private static Supplier<Node> ro(Supplier<String> show) {
         return () -> new Attr(show, null, 0444);
     }
@@ -409,24 +431,11 @@ public final class Sysfs {
     /** The queue depth TAPQ reports (qd) for the model's cards: 7, an eight-deep queue. */
     public static final int QD = 7;
 
-    /** A card's directory and the card it was built for. */
-    private record CardDir(ApCard card, Dir dir) {
-    }
+    /** Card directories by APID (see {@link Kept}): a card's entries depend on the card object (its type is final). */
+    private final Kept<Integer, ApCard> cardDirs = new Kept<>();
 
-    private final java.util.concurrent.ConcurrentHashMap<Integer, CardDir> cardDirs = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * The directory of {@code c}: its entries depend on the card object (its type is final), the
-     * kernel and the queues looked up when read, so it is built once per card device (a card
-     * removed and found again by a later scan is a new device, with a new directory).
-     */
     private Dir cachedCardDir(ApCard c) {
-        CardDir d = cardDirs.get(c.apid());
-        if (d == null || d.card() != c) {
-            d = new CardDir(c, cardDir(c));
-            cardDirs.put(c.apid(), d);
-        }
-        return d.dir();
+        return cardDirs.get(c.apid(), c, this::cardDir);
     }
 
     private Dir cardDir(ApCard c) {
@@ -635,23 +644,11 @@ public final class Sysfs {
                 .putDir("devices", () -> new Dir().dynamic(n -> mdev(n) == null ? null : new Link("../../../" + n), this::mdevNames));
     }
 
-    /** An mdev's directory and the mdev it was built for (a new mdev of the same UUID gets a new one). */
-    private record MdevDir(MatrixMdev mdev, Dir dir) {
-    }
+    /** Mdev directories by UUID (see {@link Kept}): an mdev's entries depend only on the mdev object. */
+    private final Kept<String, MatrixMdev> mdevDirs = new Kept<>();
 
-    private final java.util.concurrent.ConcurrentHashMap<String, MdevDir> mdevDirs = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * The directory of {@code m}: its entries depend only on the mdev object and the kernel, so it
-     * is built once per mdev (what changes is read when an attribute is shown or stored).
-     */
     private Dir cachedMdevDir(MatrixMdev m) {
-        MdevDir c = mdevDirs.get(m.uuid());
-        if (c == null || c.mdev() != m) {
-            c = new MdevDir(m, mdevDir(m));
-            mdevDirs.put(m.uuid(), c);
-        }
-        return c.dir();
+        return mdevDirs.get(m.uuid(), m, this::mdevDir);
     }
 
     private Dir mdevDir(MatrixMdev m) {
