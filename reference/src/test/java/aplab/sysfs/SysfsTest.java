@@ -22,6 +22,35 @@ class SysfsTest {
         assertThat(f.cat("/sys/bus/ap/devices/card05/config")).isEqualTo("1\n");
     }
 
+    /**
+     * The directories a sysfs keeps are those of one device object: an mdev removed and created
+     * again under the same UUID, and a card that leaves the configuration and comes back, are new
+     * devices, and their directories show the new device's state, not the old one's.
+     */
+    @Test
+    void aDeviceCreatedAgainUnderItsNameGetsANewDirectory() {
+        Fixture f = Fixture.standard();
+        String m = Fixture.mdev(Fixture.U1, "");
+        f.ok(m + "assign_adapter", "5");
+        f.ok(m + "assign_domain", "4");
+        assertThat(f.cat(m + "matrix")).isEqualTo("05.0004\n");
+        f.ok(m + "remove", "1");
+        assertThat(f.sysfs.exists(m + "matrix")).isFalse();
+        f.ok(Fixture.CREATE, Fixture.U1);
+        assertThat(f.cat(m + "matrix")).isEmpty();
+        f.ok(m + "assign_adapter", "6");
+        assertThat(f.m(Fixture.U1).matrix().apm().ids()).containsExactly(6);
+
+        f.ok("/sys/bus/ap/devices/card05/config", "0");
+        assertThat(f.cat("/sys/devices/ap/card05/config")).isEqualTo("0\n");
+        f.host.configure(new aplab.ap.ApConfigInfo(ApMask.of(6), ApMask.of(4, 0x47), ApMask.of(4, 0x47), true, 255, 255),
+                aplab.ap.CardType.DEFAULT);
+        assertThat(f.sysfs.exists("/sys/devices/ap/card05")).isFalse();
+        f.host.configure(new aplab.ap.ApConfigInfo(ApMask.of(5, 6), ApMask.of(4, 0x47), ApMask.of(4, 0x47), true, 255, 255),
+                aplab.ap.CardType.DEFAULT);
+        assertThat(f.cat("/sys/devices/ap/card05/config")).as("the card found again is configured").isEqualTo("1\n");
+    }
+
     @Test
     void permissionsAndMissingPaths() {
         Fixture f = Fixture.standard();
