@@ -447,7 +447,7 @@ public final class ApBus {
                 ApMask present = new ApMask();
                 cards.keySet().forEach(present::set);
                 ApMask visit = present.or(next.apm().limit(maxAp));
-                for (int apid = visit.next(0); apid >= 0; apid = apid + 1 < ApMask.BITS ? visit.next(apid + 1) : -1) {
+                for (int apid = visit.next(0); apid >= 0; apid = visit.next(apid + 1)) {
                     scanAdapter(apid, next, maxAp, maxDom);
                 }
                 if (changed && version.has(Commit.AP_CONFIG_CALLBACKS)) {
@@ -495,7 +495,7 @@ public final class ApBus {
             present.set(a.apqi());
         }
         ApMask visit = present.or(cfg.aqm().limit(maxDom));
-        for (int apqi = visit.next(0); apqi >= 0; apqi = apqi + 1 < ApMask.BITS ? visit.next(apqi + 1) : -1) {
+        for (int apqi = visit.next(0); apqi >= 0; apqi = visit.next(apqi + 1)) {
             Apqn apqn = new Apqn(apid, apqi);
             ApQueue q = queues.get(apqn);
             boolean domIn = apqi <= maxDom && cfg.hasUsageDomain(apqi);

@@ -310,8 +310,8 @@ public final class Explorer {
 
     /** The plain and canonical fingerprints of {@code h}; only the plain one if it is {@code unchanged}. */
     private Fingerprint.Key[] keys(Host h, Fingerprint.Key unchanged) {
-        return options.symmetry() ? Fingerprint.plainAndCanonicalUnless(h, Space.U1, Space.U2, unchanged)
-                : Fingerprint.plainAndCanonicalUnless(h, null, null, unchanged);
+        return options.symmetry() ? Fingerprint.plainAndCanonical(h, Space.U1, Space.U2, unchanged)
+                : Fingerprint.plainAndCanonical(h, null, null, unchanged);
     }
 
     /**

@@ -93,23 +93,11 @@ public final class Fingerprint {
 
     /**
      * The plain fingerprint ({@link #of(Host)}, first) and the canonical one ({@link #canonical},
-     * second; with {@code u1 == null} the plain one again), the host read once.
+     * second; with {@code u1 == null} the plain one again), the host read once; when the plain one
+     * equals {@code unchanged} (may be null) the canonical one is not computed and the second
+     * element is null.
      */
-    public static Key[] plainAndCanonical(Host host, String u1, String u2) {
-        Facts f = Facts.of(host);
-        Key a = f.key(UnaryOperator.identity());
-        if (u1 == null) {
-            return new Key[] {a, a};
-        }
-        Key b = f.key(u -> u.equals(u1) ? u2 : u.equals(u2) ? u1 : u);
-        return new Key[] {a, compare(a, b) <= 0 ? a : b};
-    }
-
-    /**
-     * {@link #plainAndCanonical}, except that when the plain fingerprint equals {@code unchanged}
-     * the canonical one is not computed: the second element is then null.
-     */
-    public static Key[] plainAndCanonicalUnless(Host host, String u1, String u2, Key unchanged) {
+    public static Key[] plainAndCanonical(Host host, String u1, String u2, Key unchanged) {
         Facts f = Facts.of(host);
         Key a = f.key(UnaryOperator.identity());
         if (a.equals(unchanged)) {
