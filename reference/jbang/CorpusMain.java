@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1
 //SOURCES ../../notebooks/*.java
 //SOURCES ../../notebooks/support/*.java
 
