@@ -321,7 +321,7 @@ public final class ApBus {
         d.remove(q);
         q.setDriver(null);
         q.setDrvdata(null);
-        q.setInitiated(false); // ap_device_remove: ap_queue_remove
+        q.remove(); // ap_device_remove: ap_queue_remove
     }
 
     // ------------------------------------------------------------------ driver bind / unbind
@@ -501,8 +501,10 @@ public final class ApBus {
             boolean domIn = apqi <= maxDom && cfg.hasUsageDomain(apqi);
             if (!domIn && q != null) {
                 unregister(q);
-            } else if (domIn && q == null) {
-                q = new ApQueue(apqn, card, lockdep.newLock("&dev->mutex"));
+            } else if (domIn && q != null) {
+                q.scanConfigState();
+            } else if (domIn) {
+                q = ApQueue.create(apqn, card, lockdep.newLock("&dev->mutex"));
                 q.registration = registrations.incrementAndGet();
                 queues.put(apqn, q);
                 attach(q);
@@ -528,7 +530,9 @@ public final class ApBus {
     /**
      * cardXX/config store (ap_card.c config_store): {@code sscanf("%d")} of 0 or 1, else EINVAL;
      * SCLP configures the adapter on or off. A deconfigured adapter stays in the QCI masks and its
-     * devices stay (TAPQ reports them deconfigured), so drivers see no configuration change.
+     * devices stay (TAPQ reports them deconfigured), so drivers see no configuration change. Only
+     * ac->config is set: each queue's {@code config} (aq->config) and {@code online} change at the
+     * bus's next scan (ap_scan_domains), which the store does not ask for.
      */
     public void cardConfigStore(int apid, String buf) {
         ApCard card = cards.get(apid);
@@ -539,7 +543,12 @@ public final class ApBus {
         if (v == null || v < 0 || v > 1) {
             throw new KernelException(Errno.EINVAL);
         }
-        card.setConfig(v == 1);
+        if (v == 0 && card.config()) { // sclp_ap_deconfigure: the firmware resets the adapter's queues
+            for (ApQueue q : queues.subMap(new Apqn(apid, 0), true, new Apqn(apid, 255), true).values()) {
+                q.adapterDeconfigured();
+            }
+        }
+        card.setConfig(v == 1); // ac->config; each queue's aq->config follows at the next scan
     }
 
     // ------------------------------------------------------------------ bus attributes (issue 10)

@@ -16,80 +16,179 @@ public final class ApQueue {
     /** Its place in the bus's device list (registration order, for bus_for_each_dev). */
     volatile long registration;
     /**
-     * aq->dev_state above AP_DEV_STATE_UNINITIATED: set when ap_scan_domains creates the queue on a
-     * configured card and by ap_queue_init_state (zcrypt's probe); cleared by ap_queue_remove when a
-     * driver lets the queue go. The counters show {@code -} (request_count) while it is clear.
+     * aq->config: what the bus's scan last learned from TAPQ (decfg). ap_scan_domains sets it when
+     * it creates the queue and changes it only at a later scan ("config state change"); a card's
+     * {@code config} store (ap_card.c config_store) sets ac->config alone, so the queue's
+     * {@code config} and {@code online} keep the old value until the next scan (periodic, every
+     * config_time seconds, or forced: {@code echo 1 > /sys/bus/ap/scans}; the model has no clock
+     * and scans only when forced or when the AP configuration changes).
      */
-    private volatile boolean initiated;
+    private volatile boolean config;
     /**
-     * aq->sm_state is still AP_SM_STATE_RESET_START: the state machine has not run since the
-     * queue was made (kzalloc: state 0) or since a {@code reset} store, because ap_sm_event runs
-     * it only on a configured, initiated queue. Cleared whenever it runs (to IDLE at a quiet
-     * moment: no requests).
+     * aq->dev_state: UNINITIATED (kzalloc, and again after ap_queue_remove), OPERATING (set by
+     * ap_queue_init_state: the bus's scan on a configured adapter, zcrypt's probe) or ERROR (a
+     * failed RAPQ, or the scan seeing the adapter deconfigured). The counters show {@code -}
+     * (request_count) while it is UNINITIATED.
      */
-    private volatile boolean resetPending;
+    private volatile DevState devState = DevState.UNINITIATED;
+    /**
+     * aq->sm_state is still AP_SM_STATE_RESET_START (0, as kzalloc leaves it): no reset has
+     * completed since the queue was made or since a {@code reset} store. The state machine
+     * (ap_sm_event) runs only on an initiated queue whose aq->config is set; its RAPQ completes
+     * only on a configured adapter (a deconfigured one answers 0x03 and the queue goes to ERROR,
+     * still in RESET_START). A quiet queue (no requests: the model has none) is not polled again
+     * until something calls ap_sm_event.
+     */
+    private volatile boolean resetStart = true;
+    /**
+     * The IR bit TAPQ reports: set when the state machine's reset completes (ap_sm_reset_wait
+     * enables interrupts, ap_interrupts being 1); cleared by ap_queue_remove's ZAPQ and by the
+     * SCLP deconfiguring the adapter, which resets its queues.
+     */
+    private volatile boolean irq;
+
+    /** aq->dev_state (ap_bus.h enum ap_dev_state; SHUTDOWN is never seen at a quiet moment). */
+    public enum DevState { UNINITIATED, OPERATING, ERROR }
 
     ApQueue(Apqn apqn, ApCard card, TrackedLock deviceLock) {
         this.apqn = apqn;
         this.card = card;
         this.deviceLock = deviceLock;
-        // ap_scan_domains: ap_queue_create (sm_state 0), then ap_queue_init_state on a configured card
-        this.resetPending = !card.config();
-        this.initiated = card.config();
     }
 
-    public boolean initiated() {
-        return initiated;
-    }
-
-    /** ap_queue_init_state (true) or ap_queue_remove (false). */
-    public void setInitiated(boolean initiated) {
-        if (initiated) {
-            resetPending = !runsStateMachine(); // _ap_queue_init_state: RESET_START, then ap_sm_event
-        } else if (runsStateMachine()) {
-            resetPending = false; // the machine had run to IDLE; ap_queue_remove leaves sm_state so
+    /**
+     * ap_scan_domains on a new APQN: ap_queue_create (kzalloc: UNINITIATED, RESET_START), aq->config
+     * from TAPQ, then, on a configured adapter, ap_queue_init_state ("nudge the state machine").
+     */
+    static ApQueue create(Apqn apqn, ApCard card, TrackedLock deviceLock) {
+        ApQueue q = new ApQueue(apqn, card, deviceLock);
+        q.config = card.config();
+        if (q.config && !card.chkstop()) {
+            q.initState();
         }
-        this.initiated = initiated;
+        return q;
     }
 
-    /** ap_sm_event's condition: aq->config, no check-stop, dev_state above UNINITIATED. */
-    private boolean runsStateMachine() {
-        return initiated && config() && !card.chkstop();
+    /** aq->dev_state above AP_DEV_STATE_UNINITIATED. */
+    public boolean initiated() {
+        return devState != DevState.UNINITIATED;
+    }
+
+    public DevState devState() {
+        return devState;
+    }
+
+    /**
+     * ap_queue_init_state (6.12's _ap_queue_init_state under aq->lock): dev_state OPERATING,
+     * sm_state RESET_START, then ap_sm_event(POLL). zcrypt's probe (zcrypt_cex4_queue_probe) and the
+     * bus's scan call it.
+     */
+    public void initState() {
+        devState = DevState.OPERATING;
+        resetStart = true;
+        smEvent();
+    }
+
+    /**
+     * ap_queue_remove, when a driver lets the queue go (ap_device_remove): ZAPQ, which also
+     * clears the interrupt registration, and dev_state back to UNINITIATED; sm_state is left as
+     * it is.
+     */
+    public void remove() {
+        irq = false;
+        devState = DevState.UNINITIATED;
+    }
+
+    /**
+     * ap_sm_event(POLL) at a quiet moment: nothing unless aq->config, no check-stop and dev_state
+     * above UNINITIATED; then a pending reset is carried out (ap_sm_reset's RAPQ, ap_sm_reset_wait,
+     * interrupts on), or, on a deconfigured adapter, RAPQ answers 0x03 and dev_state goes to
+     * ERROR with sm_state left at RESET_START.
+     */
+    private void smEvent() {
+        if (!config || card.chkstop() || devState == DevState.UNINITIATED || !resetStart) {
+            return;
+        }
+        if (card.config()) {
+            resetStart = false;
+            irq = true;
+        } else {
+            devState = DevState.ERROR;
+        }
     }
 
     /**
      * ap_queue.c reset_store: any bytes, accepted whole; the pending requests are flushed,
-     * sm_state goes to RESET_START and the state machine is polled, which (on a configured,
-     * initiated queue) resets it with RAPQ and enables its interrupts again.
+     * sm_state goes to RESET_START and the state machine is polled.
      */
     public void resetStore() {
-        resetPending = !runsStateMachine();
+        resetStart = true;
+        smEvent();
     }
 
     /**
-     * reset_show at a quiet moment: "Reset in progress." while sm_state is RESET_START (the
-     * machine does not run for this queue: it is not initiated, or it is deconfigured), else
-     * "No Reset Timer set." (IDLE; "Reset Timer armed." needs requests, which the model has none of).
+     * reset_show at a quiet moment: "Reset in progress." in RESET_START, else "No Reset Timer
+     * set." (IDLE; "Reset Timer armed." needs requests, which the model has none of).
      */
     public String resetShow() {
-        return resetPending && !runsStateMachine() ? "Reset in progress.\n" : "No Reset Timer set.\n";
+        return resetStart ? "Reset in progress.\n" : "No Reset Timer set.\n";
     }
 
     /**
-     * interrupt_show as 6.12's ap_queue.c has it: TAPQ's IR bit. The state machine enables
-     * interrupts after every reset it runs (ap_sm_reset_wait, ap_interrupts being 1), and
-     * ap_queue_remove's ZAPQ clears them, so they are on exactly when the machine runs for the
-     * queue. (6.1 prints its software flag aq->interrupt instead, which stays set on a queue that is
-     * deconfigured or check-stopped later; the model prints the TAPQ answer on every kernel.)
+     * interrupt_show as 6.12's ap_queue.c has it: TAPQ's IR bit. (6.1 prints its software flag
+     * aq->interrupt instead, which stays set on a queue that is deconfigured or check-stopped
+     * later; the model prints the TAPQ answer on every kernel.)
      */
     public String interruptShow() {
-        return runsStateMachine() ? "Interrupts enabled.\n" : "Interrupts disabled.\n";
+        return irq ? "Interrupts enabled.\n" : "Interrupts disabled.\n";
+    }
+
+    /**
+     * The SCLP deconfigured the adapter (its card's config store): the firmware resets the
+     * adapter's queues, so TAPQ's IR bit is off; the kernel's view of the queue (aq->config,
+     * dev_state, sm_state) is untouched until its next scan.
+     */
+    void adapterDeconfigured() {
+        irq = false;
+    }
+
+    /**
+     * ap_scan_domains on an existing queue, its adapter configured or not (TAPQ's decfg): the
+     * "config state change" step. Off: aq->config cleared and an initiated queue goes to ERROR.
+     * On: aq->config set and an initiated queue re-initialised (_ap_queue_init_state, which polls
+     * the state machine: its reset completes). No change, an ERROR queue on a configured adapter:
+     * ap_queue_init_state ("queue dev reinit enforced"). (6.1.192's config-on step sets OPERATING
+     * and RESET_START without polling, so there the reset stays in progress until the queue is
+     * next polled; the model does what 6.12.118 does on every kernel.)
+     */
+    void scanConfigState() {
+        boolean decfg = !card.config();
+        if (decfg && config) {
+            config = false;
+            if (initiated()) {
+                devState = DevState.ERROR;
+            }
+        } else if (!decfg && !config) {
+            config = true;
+            if (initiated()) {
+                initState();
+            }
+        } else if (!decfg && devState == DevState.ERROR) {
+            initState();
+        }
     }
 
     /** For a copied bus: the state as it is, without running anything. */
     void copyStateFrom(ApQueue q) {
-        this.initiated = q.initiated;
-        this.resetPending = q.resetPending;
+        this.config = q.config;
+        this.devState = q.devState;
+        this.resetStart = q.resetStart;
+        this.irq = q.irq;
+    }
+
+    /** A number for the whole state above (for the explorer's fingerprint). */
+    public int stateBits() {
+        return (config ? 1 : 0) | (resetStart ? 2 : 0) | (irq ? 4 : 0) | (devState.ordinal() << 3);
     }
 
     public Apqn apqn() {
@@ -100,9 +199,9 @@ public final class ApQueue {
         return card;
     }
 
-    /** The queue is usable only while its card is configured. */
+    /** aq->config (the queue's {@code config} attribute): see the field. */
     public boolean config() {
-        return card.config();
+        return config;
     }
 
     public ApDriver driver() {

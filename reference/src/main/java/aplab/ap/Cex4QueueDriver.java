@@ -38,7 +38,7 @@ public final class Cex4QueueDriver implements ApDriver {
     public void probe(ApQueue queue) {
         // zcrypt_cex4_queue_probe: a new zcrypt_queue, online; ap_queue_init_state
         queue.setDrvdata(new ZcryptQueue());
-        queue.setInitiated(true);
+        queue.initState();
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (l.findings().isEmpty()) {
             out.println("the model agrees with the host: every mdev's matrix, guest_matrix and control_domains, every card's "
-                    + "config, every queue's driver and status");
+                    + "and queue's config, every queue's driver and status");
         } else {
             out.println(l.findings().size() + " conformance finding" + (l.findings().size() == 1 ? "" : "s")
                     + ": where the model and the host disagree (a model defect, or host state that depends on history)");
@@ -143,7 +143,7 @@ public final class LoadCommand implements Callable<Integer> {
         b.append("```\n\n");
         if (l.findings().isEmpty()) {
             b.append("Conformance: the model agrees with the host on every mdev's `matrix`, `guest_matrix` and\n");
-            b.append("`control_domains`, every card's `config` and every queue's driver and `status`.\n");
+            b.append("`control_domains`, every card's and queue's `config` and every queue's driver and `status`.\n");
         } else {
             b.append("Conformance findings (the host and the model disagree):\n\n");
             for (String f : l.findings()) {

@@ -119,7 +119,7 @@ public final class Explainer {
                 base = "a guest would get it (it is in guest_matrix)";
             }
             ApQueue q = host.bus().queue(apqn);
-            if (q != null && !q.config()) {
+            if (q != null && !q.card().config()) {
                 base += String.format("; but card %02x is configured off: the guest sees the queue deconfigured until the "
                         + "card is configured on (echo 1 > /sys/bus/ap/devices/card%02x/config)", apqn.apid(), apqn.apid());
             }

@@ -171,7 +171,7 @@ public final class Fingerprint {
                 for (ApQueue q : queues) {
                     f.add((q.apqn().apid() << 8) | q.apqn().apqi());
                     f.add(q.driver() == null ? "none" : q.driver().name());
-                    f.add(q.initiated() ? 1 : 0);
+                    f.add(q.stateBits());
                     if (q.drvdata() instanceof aplab.ap.Cex4QueueDriver.ZcryptQueue zq) {
                         f.add(zq.online() ? 3 : 4);
                     }

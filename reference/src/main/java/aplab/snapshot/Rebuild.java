@@ -29,7 +29,10 @@ import java.util.TreeSet;
  *   <li>{@code aplab host} with the QCI masks and limits, once per card type (each later run adds
  *       the adapters of the next type, a configuration change before any mdev exists);</li>
  *   <li>{@code apmask} and {@code aqmask} as absolute masks;</li>
- *   <li>{@code config} 0 for every card the host has configured off;</li>
+ *   <li>{@code config} 0 for every card the host has configured off, and for every card whose
+ *       queues show {@code config} 0, before one forced scan ({@code scans}): a queue's config
+ *       follows its card's at the bus's next scan, so a card configured on or off since the last
+ *       scan is configured after it;</li>
  *   <li>{@code unbind} for every queue the host has bound to no driver;</li>
  *   <li>each mdev: {@code create}, then {@code assign_adapter}, {@code assign_domain},
  *       {@code assign_control_domain} in ascending order;</li>
@@ -79,16 +82,16 @@ public final class Rebuild {
         if (!s.aqmask().equals(ApMask.allOnes())) {
             cmds.add("echo " + s.aqmask().toHex() + " > /sys/bus/ap/aqmask");
         }
+        cardConfig(s, cmds);
         for (Snapshot.Card c : s.cards()) {
-            if ("0".equals(c.config())) {
-                cmds.add("echo 0 > /sys/bus/ap/devices/" + c.name() + "/config");
-            } else if ("0".equals(c.online())) {
+            if (!"0".equals(c.config()) && "0".equals(c.online())) {
                 cmds.add("echo 0 > /sys/devices/ap/" + c.name() + "/online"); // chzcrypt -d
             }
         }
         for (Snapshot.Queue q : s.queues()) {
             Snapshot.Card c = s.cards().stream().filter(x -> x.apid() == q.apqn().apid()).findFirst().orElse(null);
             if ("0".equals(q.online()) && "cex4queue".equals(q.driver()) && c != null && "1".equals(c.config())
+                    && !"0".equals(q.config())
                     && !"0".equals(c.online())) {
                 cmds.add("echo 0 > /sys/bus/ap/devices/" + q.apqn() + "/online");
             }
@@ -254,6 +257,38 @@ public final class Rebuild {
         return out;
     }
 
+    /**
+     * The cards' {@code config} and their queues': a card's config store sets only the card's
+     * (ac->config), a queue's follows at the bus's next scan (ap_scan_domains). Cards whose queues
+     * show config 0 are configured off before one forced scan; then the cards the host has
+     * configured on again since (card 1, queues still 0) are configured on, and the cards
+     * configured off since the last scan (card 0, queues still 1) off.
+     */
+    private static void cardConfig(Snapshot s, List<String> cmds) {
+        List<Snapshot.Card> beforeScan = new ArrayList<>();
+        List<String> afterScan = new ArrayList<>();
+        for (Snapshot.Card c : s.cards()) {
+            boolean queuesOff = s.queues().stream()
+                    .anyMatch(q -> q.apqn().apid() == c.apid() && "0".equals(q.config()));
+            boolean off = "0".equals(c.config());
+            if (queuesOff) {
+                beforeScan.add(c);
+                if (!off) {
+                    afterScan.add("echo 1 > /sys/bus/ap/devices/" + c.name() + "/config");
+                }
+            } else if (off) {
+                afterScan.add("echo 0 > /sys/bus/ap/devices/" + c.name() + "/config");
+            }
+        }
+        for (Snapshot.Card c : beforeScan) {
+            cmds.add("echo 0 > /sys/bus/ap/devices/" + c.name() + "/config");
+        }
+        if (!beforeScan.isEmpty()) {
+            cmds.add("echo 1 > /sys/bus/ap/scans");
+        }
+        cmds.addAll(afterScan);
+    }
+
     /** Where the model, after the plan ran, differs from the snapshot: one plain sentence each. */
     public static List<String> findings(Snapshot s, Plan plan, List<Refusal> refusals, Host host) {
         List<String> f = new ArrayList<>();
@@ -292,6 +327,10 @@ public final class Rebuild {
                 f.add("queue " + q.apqn() + ": the host has it bound to " + driverWord(q.driver()) + ", the model to "
                         + driverWord(md) + " (apmask/aqmask give it to " + (owned(s, q.apqn()) ? "cex4queue" : "vfio_ap") + ")");
                 continue;
+            }
+            String qc = mq.config() ? "1" : "0";
+            if (q.config() != null && !q.config().equals(qc)) {
+                f.add(String.format("queue %s: the host has config=%s, the model config=%s", q.apqn(), q.config(), qc));
             }
             String st = status(sysfs, q.apqn());
             if (q.status() != null && st != null && !q.status().equals(st)) {

@@ -975,7 +975,7 @@ public final class VfioApOps implements ApDriver {
             rc = fault;
         } else {
             ApQueue aq = bus.queue(apqn);
-            rc = aq != null && !aq.config() ? VfioApQueue.RC_DECONFIGURED : VfioApQueue.RC_NORMAL;
+            rc = aq != null && !aq.card().config() ? VfioApQueue.RC_DECONFIGURED : VfioApQueue.RC_NORMAL; // the firmware's answer
         }
         q.resetRc = rc;
         q.resets++;

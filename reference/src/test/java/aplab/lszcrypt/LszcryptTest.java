@@ -80,7 +80,7 @@ class LszcryptTest {
                 "echo 5 > /sys/devices/vfio_ap/matrix/" + U + "/assign_adapter",
                 "echo 4 > /sys/devices/vfio_ap/matrix/" + U + "/assign_domain",
                 "echo 05.0047 > /sys/bus/ap/drivers/vfio_ap/unbind",
-                "echo 0 > /sys/bus/ap/devices/card06/config");
+                "echo 0 > /sys/bus/ap/devices/card06/config", "echo 1 > /sys/bus/ap/scans");
         assertThat(run(s, "lszcrypt -V")).isEqualTo(lines(
                 "CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER     ",
                 "--------------------------------------------------------------------------------------------",

@@ -67,8 +67,8 @@ class LoadTest {
                 + "host: 2 cards (05 CEX8C, 06 CEX8C), 4 queues, 1 mdev (1 in use)\n"
                 + "rebuilt with 13 commands ('aplab load --transcript " + snap + "' prints them; 'aplab shell --from " + snap
                 + "' gives a shell on it)\n"
-                + "the model agrees with the host: every mdev's matrix, guest_matrix and control_domains, every card's config, "
-                + "every queue's driver and status\n");
+                + "the model agrees with the host: every mdev's matrix, guest_matrix and control_domains, every card's and queue's "
+                + "config, every queue's driver and status\n");
     }
 
     /** A host whose guest_matrix the model does not reproduce: said plainly, exit status 1. */
@@ -104,6 +104,37 @@ class LoadTest {
         assertThat(l.findings()).contains(
                 "queue 05.0004: the host has it bound to cex4queue, the model to vfio_ap (apmask/aqmask give it to vfio_ap)",
                 "queue 06.0047: the model has a queue device, the host has none (its adapter and domain are in the AP configuration)");
+    }
+
+    /**
+     * A queue's config follows its card's at the bus's next scan: a host caught between a card's
+     * config store and that scan is rebuilt with the scan where it belongs, and agrees.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '^', value = {
+        // card 06 config, its queues' config, the commands the plan has for card 06
+        "0^0^echo 0 > /sys/bus/ap/devices/card06/config,echo 1 > /sys/bus/ap/scans",
+        "0^1^echo 0 > /sys/bus/ap/devices/card06/config",
+        "1^0^echo 0 > /sys/bus/ap/devices/card06/config,echo 1 > /sys/bus/ap/scans,echo 1 > /sys/bus/ap/devices/card06/config",
+    })
+    void aQueueConfigThatLagsItsCardIsRebuilt(String card, String queues, String expected) throws Exception {
+        String text = SnapshotParseTest.good()
+                .replace("card 06 type=CEX8C hwtype=14 config=1 online=1", "card 06 type=CEX8C hwtype=14 config=" + card + " online=" + card)
+                .replace("queue 06.0004 driver=vfio_ap config=1", "queue 06.0004 driver=vfio_ap config=" + queues)
+                .replace("queue 06.0047 driver=- config=1", "queue 06.0047 driver=- config=" + queues);
+        HostLoader.Loaded l = HostLoader.load("lag.snap", Snapshot.withEnd(text), null);
+        assertThat(l.plan().commands().stream().filter(c -> c.contains("card06/config") || c.contains("scans")).toList())
+                .containsExactly(expected.split(","));
+        assertThat(l.findings()).isEmpty();
+        // and without the plan's scan the queues' config would disagree
+        if ("0".equals(queues)) {
+            String noScan = String.join("\n", l.plan().commands()).replace("echo 1 > /sys/bus/ap/scans\n", "");
+            Session s = new Session();
+            for (String c : noScan.split("\n")) {
+                s.execute(c);
+            }
+            assertThat(s.execute("cat /sys/bus/ap/devices/06.0004/config")).containsExactly("1");
+        }
     }
 
     @Test

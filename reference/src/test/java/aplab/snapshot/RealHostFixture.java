@@ -45,7 +45,7 @@ public final class RealHostFixture {
     /**
      * An LPAR as an admin leaves it: three CEX8 cards (05 CCA, 06 CCA, 07 EP11), four usage domains,
      * adapters 05/06 and domains 0x47/0xab for vfio_ap, two mdevs, one guest running, queue 06.00ab
-     * unbound, card 07 configured off.
+     * unbound, card 07 configured off (and the bus scanned since).
      */
     public static String[] busyHost() {
         return new String[] {
@@ -54,6 +54,7 @@ public final class RealHostFixture {
             "echo -5,-6 > /sys/bus/ap/apmask",
             "echo -0x47,-0xab > /sys/bus/ap/aqmask",
             "echo 0 > /sys/bus/ap/devices/card07/config",
+            "echo 1 > /sys/bus/ap/scans", // the periodic scan has run since: 07's queues show config 0
             "cd /sys/devices/vfio_ap/matrix",
             "echo " + U1 + " > mdev_supported_types/vfio_ap-passthrough/create",
             "echo " + U2 + " > mdev_supported_types/vfio_ap-passthrough/create",
