@@ -71,6 +71,7 @@ struct ap_queue {
 	struct ap_card *card;
 	ap_qid_t qid;
 	bool probed; /* in the bus's table of probed queues (ap_queues) */
+	bool config; /* aq->config: TAPQ's answer at the last scan (ap_scan_domains) */
 	int devidx; /* place in the bus's device list */
 };
 #define to_ap_dev(x) container_of((x), struct ap_device, device)

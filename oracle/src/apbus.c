@@ -13,6 +13,7 @@
 
 DEFINE_MUTEX(ap_perms_mutex);
 static DEFINE_MUTEX(ap_scan_bus_mutex);
+static unsigned long nscans; /* ap_scan_bus_count */
 
 static struct ap_config_info qci, qci_old;
 static unsigned long perms_apm[4], perms_aqm[4];
@@ -521,6 +522,7 @@ static void register_queue(struct ap_card *card, int apqi)
 {
 	struct ap_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
 	q->card = card;
+	q->config = card->config; /* ap_scan_domains: aq->config = !decfg */
 	q->qid = AP_MKQID(card->id, apqi);
 	q->ap_dev.device_type = card->hwtype;
 	dev_set_name(&q->ap_dev.device, "%02x.%04x", card->id, apqi);
@@ -564,7 +566,9 @@ static void scan_adapter(int apid)
 		bool in = apqi <= max_domain() && test_bit_inv(apqi, aqm);
 		if (!in && queues[apid][apqi])
 			unregister_queue(queues[apid][apqi]);
-		else if (in && !queues[apid][apqi])
+		else if (in && queues[apid][apqi])
+			queues[apid][apqi]->config = card->config; /* "config state change" */
+		else if (in)
 			register_queue(card, apqi);
 	}
 }
@@ -611,8 +615,27 @@ void apbus_configure(const struct oracle_cfg *cfg)
 	if (changed)
 		notify(true);
 	compact_devlist();
+	nscans++;
 	mutex_unlock(&ap_scan_bus_mutex);
 }
+
+/* scans_store (ap_bus_force_rescan): a scan with the QCI as it is, once the first scan has run */
+ssize_t apbus_scans_store(const char *buf, size_t count)
+{
+	int apid;
+	(void)buf;
+	mutex_lock(&ap_scan_bus_mutex);
+	if (nscans) {
+		for (apid = 0; apid < AP_DEVICES; apid++)
+			scan_adapter(apid);
+		compact_devlist();
+		nscans++;
+	}
+	mutex_unlock(&ap_scan_bus_mutex);
+	return (ssize_t)count;
+}
+/* scans_show: the scans since boot (ap_scan_bus_count) */
+unsigned long apbus_scans(void) { return nscans; }
 
 /* the harness's boot: apmask/aqmask all ones, the default driver registered, no devices */
 void apbus_reset(void)
@@ -642,6 +665,7 @@ void apbus_reset(void)
 	memset(perms_apm, 0xff, sizeof(perms_apm));
 	memset(perms_aqm, 0xff, sizeof(perms_aqm));
 	ndrivers = 0;
+	nscans = 0;
 	nresets = 0;
 	ninjected = 0;
 	new_hwtype = AP_DEVICE_TYPE_CEX8;

@@ -68,6 +68,8 @@ ssize_t apbus_aqmask_store(const char *buf, size_t count);
 ssize_t apbus_bind_store(struct ap_driver *drv, const char *buf, size_t count);
 ssize_t apbus_unbind_store(struct ap_driver *drv, const char *buf, size_t count);
 ssize_t apbus_card_config_store(struct ap_card *card, const char *buf, size_t count);
+ssize_t apbus_scans_store(const char *buf, size_t count);
+unsigned long apbus_scans(void);
 struct ap_driver *apbus_driver(const char *name);
 const char *apbus_driver_name(const struct ap_driver *drv);
 void apbus_resets(void (*emit)(const char *line));

@@ -155,7 +155,7 @@ enum kind {
 enum what {
 	W_NONE,
 	W_APMASK, W_AQMASK, W_APM, W_AQM, W_ADM, W_MAXAP, W_MAXDOM,
-	W_CARD_CONFIG, W_CARD_HWTYPE, W_CARD_TYPE, W_QUEUE_CONFIG, W_QUEUE_ATTR,
+	W_CARD_CONFIG, W_CARD_HWTYPE, W_CARD_TYPE, W_QUEUE_CONFIG, W_QUEUE_ATTR, W_SCANS,
 	W_BIND, W_UNBIND, W_UEVENT,
 	W_MATRIX_ATTR, W_AVAILABLE, W_CREATE, W_DEVICE_API, W_TYPE_NAME,
 	W_MDEV_ATTR, W_MDEV_REMOVE,
@@ -234,7 +234,7 @@ static const struct attribute_group **queue_groups_of(struct ap_queue *q)
  * core's or the mdev core's, not the vfio_ap driver's.
  */
 static const char *const foreign_ap[] = { "ap_domain", "ap_interrupts", "config_time", "poll_thread",
-	"poll_timeout", "scans", "bindings", "drivers_autoprobe", "drivers_probe", "uevent", NULL };
+	"poll_timeout", "bindings", "drivers_autoprobe", "drivers_probe", "uevent", NULL };
 static const char *const foreign_card[] = { "raw_hwtype", "depth", "ap_functions", "request_count",
 	"requestq_count", "pendingq_count", "modalias", "chkstop", "online", "load", "uevent", "driver",
 	"subsystem", NULL };
@@ -338,7 +338,7 @@ static void list_dir(const struct node *d, struct names *ns)
 		add_name(ns, "apmask"); add_name(ns, "aqmask"); add_name(ns, "ap_adapter_mask");
 		add_name(ns, "ap_usage_domain_mask"); add_name(ns, "ap_control_domain_mask");
 		add_name(ns, "ap_max_adapter_id"); add_name(ns, "ap_max_domain_id");
-		add_name(ns, "devices"); add_name(ns, "drivers");
+		add_name(ns, "scans"); add_name(ns, "devices"); add_name(ns, "drivers");
 		break;
 	case D_AP_DEVICES:
 		for (a = 0; a < AP_DEVICES; a++) {
@@ -451,7 +451,7 @@ static bool child(const struct node *d, const char *name, struct node *out)
 		FILE_("apmask", K_RW, W_APMASK); FILE_("aqmask", K_RW, W_AQMASK);
 		FILE_("ap_adapter_mask", K_RO, W_APM); FILE_("ap_usage_domain_mask", K_RO, W_AQM);
 		FILE_("ap_control_domain_mask", K_RO, W_ADM); FILE_("ap_max_adapter_id", K_RO, W_MAXAP);
-		FILE_("ap_max_domain_id", K_RO, W_MAXDOM);
+		FILE_("ap_max_domain_id", K_RO, W_MAXDOM); FILE_("scans", K_RW, W_SCANS);
 		DIR_("devices", D_AP_DEVICES); DIR_("drivers", D_DRIVERS);
 		break;
 	case D_DEVICES_AP:
@@ -662,7 +662,8 @@ static ssize_t show(const struct node *n, char *buf)
 	case W_CARD_CONFIG: return sysfs_emit(buf, "%d\n", n->card->config ? 1 : 0);
 	case W_CARD_HWTYPE: return sysfs_emit(buf, "%d\n", n->card->hwtype);
 	case W_CARD_TYPE: return sysfs_emit(buf, "%s\n", n->card->type);
-	case W_QUEUE_CONFIG: return sysfs_emit(buf, "%d\n", n->queue->card->config ? 1 : 0);
+	case W_QUEUE_CONFIG: return sysfs_emit(buf, "%d\n", n->queue->config ? 1 : 0);
+	case W_SCANS: return sysfs_emit(buf, "%lu\n", apbus_scans());
 	case W_QUEUE_ATTR: return n->attr->show(&n->queue->ap_dev.device, n->attr, buf);
 	case W_MATRIX_ATTR: return n->attr->show(oracle_matrix_device(), n->attr, buf);
 	case W_AVAILABLE: return sysfs_emit(buf, "%u\n", (unsigned int)mdev_available_instances());
@@ -678,6 +679,7 @@ static ssize_t store(const struct node *n, const char *buf, size_t count)
 	case W_APMASK: return apbus_apmask_store(buf, count);
 	case W_AQMASK: return apbus_aqmask_store(buf, count);
 	case W_CARD_CONFIG: return apbus_card_config_store(n->card, buf, count);
+	case W_SCANS: return apbus_scans_store(buf, count);
 	case W_BIND: return apbus_bind_store(n->drv, buf, count);
 	case W_UNBIND: return apbus_unbind_store(n->drv, buf, count);
 	case W_UEVENT: return (ssize_t)count;

@@ -45,6 +45,7 @@ public final class Sequences {
     static final String U3 = "33333333-3333-3333-3333-333333333333";
     static final String G2 = "g2";
     private static final String MATRIX = "/sys/devices/vfio_ap/matrix/";
+    private static final String SCANS = "/sys/bus/ap/scans";
     private static final List<HostOp> ALPHABET = Space.alphabet();
 
     private final int maxSteps;
@@ -283,8 +284,10 @@ public final class Sequences {
             return Step.of(new HostOp.Write(HostOp.CREATE, u));
         } else if (k < 80) {
             return Step.of(new HostOp.Write(HostOp.mdev(u, "remove"), "1"));
+        } else if (k < 82) {
+            return Step.of(new HostOp.Write(SCANS, "1")); // a queue's config follows its card's here
         }
-        return switch (r.nextInt(8)) {
+        return switch (r.nextInt(9)) {
             case 0 -> Step.read("cat " + HostOp.mdev(u, "matrix"));
             case 1 -> Step.read("cat " + HostOp.mdev(u, "guest_matrix"));
             case 2 -> Step.read("cat " + HostOp.mdev(u, "control_domains"));
@@ -292,6 +295,7 @@ public final class Sequences {
             case 4 -> Step.read("cat " + HostOp.APMASK);
             case 5 -> Step.read("cat " + HostOp.AQMASK);
             case 6 -> Step.read("cat " + MATRIX + "mdev_supported_types/vfio_ap-passthrough/available_instances");
+            case 7 -> Step.read("cat /sys/bus/ap/devices/" + queue(r, c) + "/config");
             default -> Step.read("ls /sys/bus/ap/drivers/vfio_ap");
         };
     }
