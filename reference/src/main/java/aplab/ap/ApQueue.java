@@ -134,6 +134,16 @@ public final class ApQueue {
         return resetStart ? "Reset in progress.\n" : "No Reset Timer set.\n";
     }
 
+    /** sm_state is RESET_START. */
+    public boolean resetInProgress() {
+        return resetStart;
+    }
+
+    /** TAPQ's IR bit. */
+    public boolean interruptsEnabled() {
+        return irq;
+    }
+
     /**
      * interrupt_show as 6.12's ap_queue.c has it: TAPQ's IR bit. (6.1 prints its software flag
      * aq->interrupt instead, which stays set on a queue that is deconfigured or check-stopped

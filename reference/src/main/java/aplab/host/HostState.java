@@ -115,8 +115,8 @@ public final class HostState {
                 .append(q.driver() == null ? "none" : q.driver().name())
                 .append(" dev_state=").append(q.devState().name().toLowerCase(Locale.ROOT))
                 .append(" config=").append(q.config() ? 1 : 0)
-                .append(" sm_state=").append(q.resetShow().startsWith("Reset in progress") ? "reset_start" : "idle")
-                .append(" irq=").append(q.interruptShow().startsWith("Interrupts enabled") ? 1 : 0);
+                .append(" sm_state=").append(q.resetInProgress() ? "reset_start" : "idle")
+                .append(" irq=").append(q.interruptsEnabled() ? 1 : 0);
         if (q.drvdata() instanceof aplab.ap.Cex4QueueDriver.ZcryptQueue zq) {
             b.append(" online=").append(zq.online() ? 1 : 0);
         }
